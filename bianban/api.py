@@ -1,0 +1,25 @@
+"""The HTTP API at /api/v1: one NinjaAPI, each app's router mounted on it."""
+
+from ninja import NinjaAPI
+
+from bianban.accounts.api import router as accounts_router
+from bianban.accounts.api_auth import API_AUTH
+from bianban.core.api import ChineseJSONRenderer, install_error_handlers
+from bianban.people.api import router as people_router
+from bianban.units.api import router as units_router
+
+api = NinjaAPI(
+    title="bianban 编办工作平台 API",
+    version="1",
+    description=(
+        "机构编制、实名制、核查、问题台账与党建工作的数据接口。"
+        "认证：`Authorization: Bearer <令牌>`，或浏览器会话。"
+    ),
+    renderer=ChineseJSONRenderer(),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/units", units_router)
+api.add_router("/people", people_router)

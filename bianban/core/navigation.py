@@ -1,0 +1,103 @@
+"""The site's navigation: every module of the platform, what it will hold, and who sees it.
+
+Modules not built yet point at a placeholder page that says what will come (the `upcoming` text), so users
+and reviewers see the whole plan from the first release.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str | None = None
+    upcoming: str = ""  # non-empty: not built yet; the placeholder page shows this text
+    slug: str = ""
+
+
+@dataclass(frozen=True)
+class NavSection:
+    label: str
+    items: tuple[NavItem, ...] = field(default_factory=tuple)
+
+
+SECTIONS: tuple[NavSection, ...] = (
+    NavSection("机构编制", (
+        NavItem("机构", "units:list", "units.view"),
+        NavItem("人员", "people:list", "people.view"),
+        NavItem("编制使用", "core:upcoming", "units.view", slug="staffing",
+                upcoming="按编制类型和经费形式核定的编制、领导职数、用编核准，以及入编、出编、调动等业务办理，"
+                         "全部凭文号留痕，任何时点的编制状况均可还原。"),
+        NavItem("实名制花名册导入", "core:upcoming", "people.change", slug="roster-import",
+                upcoming="按实名制模板导入花名册，逐行校验，全部通过才写入，并生成标注错误的工作簿。"),
+    )),
+    NavSection("核查与整改", (
+        NavItem("编制核查", "core:upcoming", "units.view", slug="checks",
+                upcoming="对全部台账运行超编、超职数、混编混岗、超龄在编、身份证号重复或无效等规则，生成核查发现。"),
+        NavItem("问题台账", "core:upcoming", "units.view", slug="ledger",
+                upcoming="核查、走访、谈话、巡察督查等渠道发现的问题统一入账，制定整改措施，上传佐证，审核销号。"),
+    )),
+    NavSection("党建工作", (
+        NavItem("党支部与党员", "core:upcoming", "party.view", slug="branches",
+                upcoming="党支部、党小组、党员名册，支委会组成与换届提醒。"),
+        NavItem("三会一课", "core:upcoming", "party.view", slug="activities",
+                upcoming="支部党员大会、支委会、党小组会、党课及主题党日等活动的记录、出席和表决，按规定频次提示应办、已办、逾期。"),
+        NavItem("谈心谈话", "core:upcoming", "party.view", slug="talks",
+                upcoming="谈心谈话、廉政谈话、提醒谈话的记录与覆盖率统计。"),
+        NavItem("民主评议", "core:upcoming", "party.view", slug="appraisals",
+                upcoming="年度民主评议党员：自评、互评、测评与等次确定。"),
+        NavItem("责任清单", "core:upcoming", "party.view", slug="duties",
+                upcoming="党建责任清单按月、按责任人分解，完成情况逐项留痕。"),
+        NavItem("书记项目与走访", "core:upcoming", "party.view", slug="projects",
+                upcoming="书记项目的节点管理，集中走访活动的户数、人数与收集问题。"),
+        NavItem("意识形态与廉政", "core:upcoming", "party.view", slug="integrity",
+                upcoming="意识形态风险点研判、重要节点廉政提醒、志愿服务记录。"),
+    )),
+    NavSection("事业单位登记", (
+        NavItem("登记管理", "core:upcoming", "units.view", slug="registration",
+                upcoming="事业单位设立、变更、注销登记，法人证书和年度报告，按工作日计算法定时限。"),
+    )),
+    NavSection("报告", (
+        NavItem("述职报告", "core:upcoming", "party.view", slug="duty-report",
+                upcoming="由全年工作记录自动生成党支部书记述职报告（GB/T 9704 公文格式），每个数字可追溯到记录。"),
+        NavItem("统计报表", "core:upcoming", "units.view", slug="statistics",
+                upcoming="机构编制统计报表与图表看板。"),
+    )),
+    NavSection("系统", (
+        NavItem("账号与授权", "accounts:users", "accounts.manage"),
+        NavItem("审计日志", "core:audit", "audit.view"),
+        NavItem("工作日历", "core:workdays", "accounts.manage"),
+        NavItem("我的API令牌", "accounts:tokens"),
+    )),
+)
+
+
+def upcoming_item(slug: str) -> NavItem | None:
+    return next((i for s in SECTIONS for i in s.items if i.slug == slug and i.upcoming), None)
+
+
+def _url(item: NavItem) -> str:
+    try:
+        return reverse(item.url_name, kwargs={"slug": item.slug}) if item.slug else reverse(item.url_name)
+    except NoReverseMatch:
+        return "#"
+
+
+def menu_for(can: Callable[[str], bool], current_path: str) -> list[dict]:
+    """The sections and items the user may see, marking the one containing `current_path`."""
+    menu = []
+    for section in SECTIONS:
+        items = []
+        for item in section.items:
+            if item.perm and not can(item.perm):
+                continue
+            url = _url(item)
+            items.append({"label": item.label, "url": url, "upcoming": bool(item.upcoming),
+                          "active": url != "#" and current_path.startswith(url)})
+        if items:
+            menu.append({"label": section.label, "items": items, "active": any(i["active"] for i in items)})
+    return menu

@@ -1,0 +1,188 @@
+"""Loading the demo district through the services, one section at a time.
+
+`plan_demo` draws everything from the fixed seed without touching the database; `load_demo` writes it
+through the services (each call its own transaction, audited), section by section: the superuser, the unit
+tree with divisions and charters, the persons, the role accounts. Later demo sections (staffing, party work,
+the seed's 2023 records) add a `load_…` function here and a call in `load_demo`.
+"""
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import OutputWrapper
+
+from bianban.accounts import services as account_services
+from bianban.demo import catalog as c
+from bianban.demo.accounts import ACCOUNTS, DEMO_PASSWORD, DemoAccount
+from bianban.demo.people import PersonSpec, build_people
+from bianban.demo.tree import UnitSpec, build_units, select_units
+from bianban.people.models import Person
+from bianban.people.services import person_create
+from bianban.units.choices import UnitKind
+from bianban.units.models import Charter, Division, Unit
+from bianban.units.services import charter_create, division_create, unit_create
+
+SEED = 20231231
+FULL_PEOPLE = 3000
+OFFICE_NAME = c.name_of(c.OFFICE_KEY)
+
+
+class Progress:
+    """`机构 57/126` on stderr: rewritten in place on a terminal, every `every` items and at the end otherwise."""
+
+    def __init__(self, stream: TextIO | None, label: str, total: int, every: int = 500) -> None:
+        self.stream, self.label, self.total, self.every = stream, label, total, every
+        self.count = 0
+        self.tty = bool(stream is not None and getattr(stream, "isatty", lambda: False)())
+        self._last = 0.0
+
+    def _emit(self, text: str) -> None:
+        if isinstance(self.stream, OutputWrapper):  # a command's stderr: no added newline, no error colour
+            self.stream.write(text, style_func=str, ending="")
+        elif self.stream is not None:
+            self.stream.write(text)
+        if self.stream is not None:
+            self.stream.flush()
+
+    def step(self) -> None:
+        self.count += 1
+        if self.stream is None:
+            return
+        if self.tty:
+            now = time.monotonic()
+            if now - self._last > 0.1 or self.count == self.total:
+                self._last = now
+                self._emit(f"\r{self.label} {self.count}/{self.total}")
+        elif self.count % self.every == 0 and self.count != self.total:
+            self._emit(f"{self.label} {self.count}/{self.total}\n")
+
+    def done(self) -> None:
+        prefix = "\r" if self.tty else ""
+        self._emit(f"{prefix}{self.label} {self.count}/{self.total}\n")
+
+
+@dataclass
+class DemoPlan:
+    units: list[UnitSpec]
+    people: list[PersonSpec]
+    accounts: tuple[DemoAccount, ...]
+
+
+@dataclass
+class DemoResult:
+    already_loaded: bool
+    complete: bool = True  # False: an earlier load stopped halfway (the last demo login is missing)
+    units: int = 0
+    units_by_kind: dict[str, int] = field(default_factory=dict)
+    divisions: int = 0
+    charters: int = 0
+    people: int = 0
+    users: int = 0
+    seconds: float = 0.0
+
+
+def plan_demo(*, seed: int = SEED, units_limit: int | None = None, people: int = FULL_PEOPLE) -> DemoPlan:
+    """Everything the demo will write, drawn from `seed` (same seed, same district). `units_limit` keeps the
+    first units (the office and the education bureau first) and `people` sets how many persons they get."""
+    if units_limit is not None and units_limit < 3:
+        raise ValueError("units_limit must be at least 3: the demo accounts need 区委编办 and 区教育局")
+    rng = random.Random(seed)
+    units = select_units(build_units(rng), units_limit)
+    return DemoPlan(units=units, people=build_people(rng, units, people), accounts=ACCOUNTS)
+
+
+def demo_is_loaded() -> bool:
+    """The demo is there when 区委编办 is (system check across the whole database, no user scope)."""
+    return Unit.objects.filter(parent__isnull=True, name=OFFICE_NAME).exists()
+
+
+def demo_is_complete() -> bool:
+    """The last thing a load writes is the last demo login."""
+    return get_user_model().objects.filter(username=ACCOUNTS[-1].username).exists()
+
+
+def load_superuser(*, account: DemoAccount) -> Any:
+    """The superuser, who is then the actor of everything else; reused if an interrupted load left it."""
+    existing = get_user_model().objects.filter(username=account.username).first()
+    if existing is not None:
+        return existing
+    return account_services.user_create(actor=None, username=account.username, password=DEMO_PASSWORD,
+                                        full_name=account.full_name, is_superuser=True)
+
+
+def load_units(*, actor: Any, specs: list[UnitSpec], stream: TextIO | None = None) -> dict[str, Unit]:
+    """Units (parents first), each with its divisions and current 三定 charter. Returns units by catalog key."""
+    units: dict[str, Unit] = {}
+    progress = Progress(stream, "机构", len(specs), every=50)
+    for spec in specs:
+        unit = unit_create(actor=actor, parent=units[spec.parent_key] if spec.parent_key else None,
+                           **spec.unit_kwargs())
+        for d in spec.divisions:
+            division_create(actor=actor, unit=unit, name=d.name, rank=d.rank, functions=d.functions,
+                            sort_order=d.sort_order, established_on=d.established_on, document_no=d.document_no)
+        ch = spec.charter
+        charter_create(actor=actor, unit=unit, title=ch.title, document_no=ch.document_no, issued_on=ch.issued_on,
+                       effective_on=ch.effective_on, functions=ch.functions, divisions=list(ch.divisions),
+                       quota=list(ch.quota), posts=list(ch.posts), note=ch.note)
+        units[spec.key] = unit
+        progress.step()
+    progress.done()
+    return units
+
+
+def load_people(*, actor: Any, specs: list[PersonSpec], units: dict[str, Unit],
+                stream: TextIO | None = None) -> int:
+    progress = Progress(stream, "人员", len(specs))
+    for spec in specs:
+        person_create(actor=actor, unit=units[spec.unit_key], **spec.person_kwargs())
+        progress.step()
+    progress.done()
+    return len(specs)
+
+
+def load_accounts(*, actor: Any, accounts: tuple[DemoAccount, ...], units: dict[str, Unit]) -> int:
+    """One login per role (the superuser exists already), with its grant."""
+    created = 0
+    for account in accounts:
+        if account.role is None:
+            continue
+        unit = units[account.scope_key] if account.scope_key else None
+        account_services.user_create_with_grants(
+            actor=actor, username=account.username, password=DEMO_PASSWORD, full_name=account.full_name,
+            grants=[(account.role, unit)],
+        )
+        created += 1
+    return created
+
+
+def demo_totals() -> DemoResult:
+    """What the database holds now (the whole database: this is a system summary, not a user's view)."""
+    by_kind = {label: Unit.objects.filter(kind=value).count() for value, label in UnitKind.choices}
+    return DemoResult(
+        already_loaded=True, units=sum(by_kind.values()), units_by_kind=by_kind,
+        divisions=Division.objects.count(), charters=Charter.objects.filter(is_current=True).count(),
+        people=Person.objects.count(), users=get_user_model().objects.count(),
+    )
+
+
+def load_demo(*, seed: int = SEED, units_limit: int | None = None, people: int = FULL_PEOPLE,
+              stream: TextIO | None = None) -> DemoResult:
+    """Load 示例区 unless it is already there (then only report what is there). Progress goes to `stream`."""
+    if demo_is_loaded():
+        result = demo_totals()
+        result.complete = demo_is_complete()
+        return result
+    started = time.monotonic()
+    plan = plan_demo(seed=seed, units_limit=units_limit, people=people)
+    superuser = next(a for a in plan.accounts if a.role is None)
+    admin = load_superuser(account=superuser)
+    units = load_units(actor=admin, specs=plan.units, stream=stream)
+    load_people(actor=admin, specs=plan.people, units=units, stream=stream)
+    load_accounts(actor=admin, accounts=plan.accounts, units=units)
+    result = demo_totals()
+    result.already_loaded = False
+    result.seconds = time.monotonic() - started
+    return result

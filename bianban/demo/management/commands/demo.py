@@ -1,0 +1,63 @@
+"""`bianban demo [--reset]`: load the demo district 示例区 and print its logins."""
+
+import argparse
+import unicodedata
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from bianban.demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from bianban.demo.loader import FULL_PEOPLE, DemoResult, load_demo
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    """Columns padded by display width, so that Chinese text lines up in a terminal."""
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "载入演示数据“示例区”：机构、内设机构、三定规定、人员和各角色的演示账号（已载入则只显示账号）"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="先清空整个数据库，再重新载入演示数据")
+        # Smaller districts for tests and quick looks; the demo itself is always the full one.
+        parser.add_argument("--units", type=int, default=None, help=argparse.SUPPRESS)
+        parser.add_argument("--people", type=int, default=FULL_PEOPLE, help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            self.stderr.write("正在清空数据库……", style_func=str)
+            call_command("flush", interactive=False, verbosity=0)
+            ContentType.objects.clear_cache()  # flush recreated the content types under new ids
+        result = load_demo(units_limit=options["units"], people=options["people"], stream=self.stderr)
+        if result.already_loaded:
+            self.stdout.write("示例区演示数据已经载入，未重复载入（如需重新载入，请使用 --reset）。")
+            if not result.complete:
+                self.stderr.write("上次载入未完成，演示数据不完整，请使用 --reset 清空后重新载入。")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"示例区演示数据载入完成，用时 {result.seconds:.1f} 秒。"))
+        self.stdout.write(self._totals(result))
+        self.stdout.write("\n演示账号：")
+        rows = [("用户名", "密码", "角色", "范围")]
+        rows += [(a.username, DEMO_PASSWORD, a.role_label, a.scope_label) for a in ACCOUNTS]
+        self.stdout.write(_table(rows))
+        self.stderr.write(f"注意：以上均为演示账号，密码“{DEMO_PASSWORD}”已公开，仅供演示，切勿用于生产环境。",
+                          style_func=self.style.WARNING)
+
+    @staticmethod
+    def _totals(result: DemoResult) -> str:
+        kinds = "、".join(f"{label}{n}" for label, n in result.units_by_kind.items() if n)
+        return (f"机构 {result.units} 个（{kinds}），内设机构 {result.divisions} 个，"
+                f"现行三定规定 {result.charters} 份，人员 {result.people} 人，账号 {result.users} 个。")

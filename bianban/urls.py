@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from bianban import views
+from bianban.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("bianban.accounts.urls")),
+    path("units/", include("bianban.units.urls")),
+    path("people/", include("bianban.people.urls")),
+    path("", include("bianban.core.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,21 @@
+"""The home page (工作台): what the user may reach, with the register's headline figures in their scope."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bianban.accounts.models import Grant
+from bianban.people.selectors import people_for_user
+from bianban.units.selectors import units_for_user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    units = units_for_user(request.user)
+    people = people_for_user(request.user)
+    context = {
+        "grants": Grant.objects.filter(user=request.user).select_related("unit"),
+        "unit_count": units.filter(status="active").count(),
+        "people_count": people.count(),
+    }
+    return render(request, "home.html", context)
