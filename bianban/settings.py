@@ -85,6 +85,8 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bianban.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL with synchronous=FULL keeps every commit durable and lets readers run beside the one writer;
     # IMMEDIATE makes writers queue for the lock at BEGIN instead of failing with "database is locked"
     # halfway through a transaction (measured: ~1,900 enrol transactions/s in WAL vs ~670 in the rollback journal).
