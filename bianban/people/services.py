@@ -248,7 +248,7 @@ def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"person_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
     _require_change(actor, person.unit)
     if "unit" in fields and getattr(fields["unit"], "pk", None) != person.unit_id:
         _check_target_unit(actor, fields["unit"])

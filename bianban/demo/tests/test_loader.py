@@ -93,6 +93,7 @@ def forget_content_types() -> Iterator[None]:
     ContentType.objects.clear_cache()
 
 
+@pytest.mark.django_db(transaction=True)  # flush TRUNCATEs, which PostgreSQL refuses inside the test's transaction
 def test_the_command_with_reset_starts_again_from_an_empty_database(forget_content_types: None) -> None:
     _run()
     unit_update(actor=None, unit=Unit.objects.get(name="示例区第一中学"), short_name="改过的简称")
