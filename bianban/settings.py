@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "bianban.accounts",
     "bianban.units",
     "bianban.people",
+    "bianban.staffing",
     "bianban.demo",
 ]
 
@@ -95,6 +96,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+    # Tests use a file, not the shared in-memory database, so that threads (the concurrency tests) get real
+    # file locking with WAL and the busy timeout, as in production.
+    # One file per test process, so that two runs side by side never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_bianban_{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -165,5 +170,13 @@ BIANBAN = {
     "LOGIN_MAX_FAILURES": int(os.environ.get("BIANBAN_LOGIN_MAX_FAILURES", "5")),
     "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("BIANBAN_LOGIN_FAILURE_WINDOW_MINUTES", "15")),
     "PAGE_SIZE": 50,
+    # 超编控制 for new quota lines, per 编制类型: "block" refuses, "warn" allows with a recorded reason.
+    "QUOTA_ENFORCEMENT": {"administrative": "block", "political_legal": "block", "institution": "block",
+                          "service_worker": "block", "other": "block"},
+    # Whether 入编 on a new line needs a 用编核准 (先核编、后进人, domain.md §2.3); local practice varies.
+    "QUOTA_REQUIRES_APPROVAL": env_bool("BIANBAN_QUOTA_REQUIRES_APPROVAL", default=False),
+    # Background tasks `bianban scheduler` queues once a day at DAILY_AT (local time).
+    "DAILY_TASKS": ["bianban.staffing.tasks.expire_approvals"],
+    "DAILY_AT": os.environ.get("BIANBAN_DAILY_AT", "01:00"),
     "API_MAX_LIMIT": 500,
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("bianban.accounts.urls")),
     path("units/", include("bianban.units.urls")),
     path("people/", include("bianban.people.urls")),
+    path("staffing/", include("bianban.staffing.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ class Perm(models.TextChoices):
 
     UNITS_VIEW = "units.view", "查看机构"
     UNITS_CHANGE = "units.change", "维护机构"
+    STAFFING_CHANGE = "staffing.change", "办理编制业务（核定编制、用编核准、入编、出编、调动）"
     PEOPLE_VIEW = "people.view", "查看人员"
     PEOPLE_CHANGE = "people.change", "维护人员"
     PEOPLE_VIEW_PII = "people.view_pii", "查看完整身份证号码等个人信息"
@@ -30,7 +31,8 @@ _REGISTER_READ = {Perm.UNITS_VIEW, Perm.PEOPLE_VIEW}
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(Perm.values),
     Role.OFFICE_STAFF: frozenset(
-        {*_REGISTER_READ, Perm.UNITS_CHANGE, Perm.PEOPLE_CHANGE, Perm.PEOPLE_VIEW_PII, Perm.AUDIT_VIEW}
+        {*_REGISTER_READ, Perm.UNITS_CHANGE, Perm.STAFFING_CHANGE, Perm.PEOPLE_CHANGE, Perm.PEOPLE_VIEW_PII,
+         Perm.AUDIT_VIEW}
     ),
     # A liaison keeps the roster of their own unit: they see and edit its people, and request structural
     # changes from the office rather than making them.

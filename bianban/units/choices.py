@@ -66,6 +66,13 @@ class UnitEventKind(models.TextChoices):
     DIVISION_CHANGE = "division_change", "调整内设机构"
     DIVISION_ABOLISH = "division_abolish", "撤销内设机构"
     ABOLISH = "abolish", "撤销"
+    QUOTA = "quota", "编制调整"
+    POSTS = "posts", "领导职数调整"
+    ENROL = "enrol", "入编"
+    RELEASE = "release", "出编"
+    TRANSFER_IN = "transfer_in", "调入"
+    TRANSFER_OUT = "transfer_out", "调出"
+    POST_CHANGE = "post_change", "职务变动"
 
 
 # 统一社会信用代码 positions 1–2 (GB 32100, domain.md §3.5): 机构编制 registers 机关 as "11", 事业单位 as "12",

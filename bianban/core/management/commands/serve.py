@@ -1,4 +1,4 @@
-"""`bianban serve`: the production server (gunicorn + whitenoise) and one background-task worker."""
+"""`bianban serve`: the production server (gunicorn + whitenoise), one background-task worker and the\ndaily scheduler."""
 
 import os
 import signal
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("BIANBAN_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("BIANBAN_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
-        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程和定时任务")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and settings.SECRET_KEY.startswith("dev-insecure"):
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             worker = [sys.executable, "-m", "bianban", "db_worker", "--queue-name", "*"]
             procs.append(subprocess.Popen(worker, env=env))
+            procs.append(subprocess.Popen([sys.executable, "-m", "bianban", "scheduler"], env=env))
         self.stdout.write(f"编办工作平台已启动：http://{options['host']}:{options['port']}/  （Ctrl+C 停止）")
 
         def stop(*_: Any) -> None:
