@@ -29,9 +29,7 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection("机构编制", (
         NavItem("机构", "units:list", "units.view"),
         NavItem("人员", "people:list", "people.view"),
-        NavItem("编制使用", "core:upcoming", "units.view", slug="staffing",
-                upcoming="按编制类型和经费形式核定的编制、领导职数、用编核准，以及入编、出编、调动等业务办理，"
-                         "全部凭文号留痕，任何时点的编制状况均可还原。"),
+        NavItem("编制使用", "staffing:overview", "units.view"),
         NavItem("实名制花名册导入", "core:upcoming", "people.change", slug="roster-import",
                 upcoming="按实名制模板导入花名册，逐行校验，全部通过才写入，并生成标注错误的工作簿。"),
     )),

@@ -2,8 +2,9 @@
 
 `plan_demo` draws everything from the fixed seed without touching the database; `load_demo` writes it
 through the services (each call its own transaction, audited), section by section: the superuser, the unit
-tree with divisions and charters, the persons, the role accounts. Later demo sections (staffing, party work,
-the seed's 2023 records) add a `load_…` function here and a call in `load_demo`.
+tree with divisions and charters, the persons, the establishment register (staffing.py: quota lines, posts,
+approvals, placements), the role accounts. Later demo sections (party work, the seed's 2023 records) add a
+`load_…` function here and a call in `load_demo`, before the accounts (the last login marks a complete load).
 """
 
 import random
@@ -18,6 +19,7 @@ from bianban.accounts import services as account_services
 from bianban.demo import catalog as c
 from bianban.demo.accounts import ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from bianban.demo.people import PersonSpec, build_people
+from bianban.demo.staffing import StaffingPlan, StaffingTotals, load_staffing, plan_staffing, staffing_totals
 from bianban.demo.tree import UnitSpec, build_units, select_units
 from bianban.people.models import Person
 from bianban.people.services import person_create
@@ -69,6 +71,7 @@ class DemoPlan:
     units: list[UnitSpec]
     people: list[PersonSpec]
     accounts: tuple[DemoAccount, ...]
+    staffing: StaffingPlan
 
 
 @dataclass
@@ -81,6 +84,7 @@ class DemoResult:
     charters: int = 0
     people: int = 0
     users: int = 0
+    staffing: StaffingTotals = field(default_factory=StaffingTotals)
     seconds: float = 0.0
 
 
@@ -91,7 +95,8 @@ def plan_demo(*, seed: int = SEED, units_limit: int | None = None, people: int =
         raise ValueError("units_limit must be at least 3: the demo accounts need 区委编办 and 区教育局")
     rng = random.Random(seed)
     units = select_units(build_units(rng), units_limit)
-    return DemoPlan(units=units, people=build_people(rng, units, people), accounts=ACCOUNTS)
+    persons = build_people(rng, units, people)
+    return DemoPlan(units=units, people=persons, accounts=ACCOUNTS, staffing=plan_staffing(rng, units, persons))
 
 
 def demo_is_loaded() -> bool:
@@ -134,13 +139,23 @@ def load_units(*, actor: Any, specs: list[UnitSpec], stream: TextIO | None = Non
 
 
 def load_people(*, actor: Any, specs: list[PersonSpec], units: dict[str, Unit],
-                stream: TextIO | None = None) -> int:
+                stream: TextIO | None = None) -> dict[str, Person]:
+    """The persons, each in their unit. Returns them by ID number."""
+    persons: dict[str, Person] = {}
     progress = Progress(stream, "人员", len(specs))
     for spec in specs:
-        person_create(actor=actor, unit=units[spec.unit_key], **spec.person_kwargs())
+        persons[spec.id_number] = person_create(actor=actor, unit=units[spec.unit_key], **spec.person_kwargs())
         progress.step()
     progress.done()
-    return len(specs)
+    return persons
+
+
+def load_register(*, actor: Any, plan: StaffingPlan, units: dict[str, Unit], people: dict[str, Person],
+                  stream: TextIO | None = None) -> None:
+    """Quota lines, leadership posts, approvals and a placement for everyone (staffing.py)."""
+    progress = Progress(stream, "入编", len(plan.enrolments))
+    load_staffing(actor=actor, plan=plan, units=units, people=people, progress=progress)
+    progress.done()
 
 
 def load_accounts(*, actor: Any, accounts: tuple[DemoAccount, ...], units: dict[str, Unit]) -> int:
@@ -164,7 +179,7 @@ def demo_totals() -> DemoResult:
     return DemoResult(
         already_loaded=True, units=sum(by_kind.values()), units_by_kind=by_kind,
         divisions=Division.objects.count(), charters=Charter.objects.filter(is_current=True).count(),
-        people=Person.objects.count(), users=get_user_model().objects.count(),
+        people=Person.objects.count(), users=get_user_model().objects.count(), staffing=staffing_totals(),
     )
 
 
@@ -180,7 +195,8 @@ def load_demo(*, seed: int = SEED, units_limit: int | None = None, people: int =
     superuser = next(a for a in plan.accounts if a.role is None)
     admin = load_superuser(account=superuser)
     units = load_units(actor=admin, specs=plan.units, stream=stream)
-    load_people(actor=admin, specs=plan.people, units=units, stream=stream)
+    persons = load_people(actor=admin, specs=plan.people, units=units, stream=stream)
+    load_register(actor=admin, plan=plan.staffing, units=units, people=persons, stream=stream)
     load_accounts(actor=admin, accounts=plan.accounts, units=units)
     result = demo_totals()
     result.already_loaded = False

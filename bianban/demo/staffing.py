@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, TextIO
+from typing import Any
 
 from django.db.models import F, Sum
 
@@ -263,9 +263,6 @@ class _Unit:
     posts: dict[str, PostKey] = field(default_factory=dict)  # id number → post
     divisions: dict[str, str | None] = field(default_factory=dict)  # id number → division name
 
-    def occupied(self, line: LineKey) -> int:
-        return sum(1 for assigned in self.assigned.values() if assigned == line)
-
 
 def _pick_over_quota_line(units: list[_Unit], regular: dict[str, list[PersonSpec]]) -> LineKey | None:
     """A 机关's 工勤编制 line (the smallest other line of a multi-line unit otherwise) whose unit has people enough
@@ -464,12 +461,12 @@ def _plan_unit(rng: random.Random, unit: _Unit, plan: StaffingPlan, numbers: _Nu
             occupied[line] += 1
             if occupied[line] > unit.capacity[line]:  # only ever the planned over-quota line
                 assert line == over_line, line
-                enrol.over_quota_reason = (
-                    f"核定{QuotaKind(line[1]).label}{unit.capacity[line]}名，公务用车制度改革后保留的驾驶员"
-                    "暂未分流，经区委编委研究暂按预警管理，待自然减员时消化"
-                )
+                why = ("公务用车制度改革后保留的驾驶员暂未分流" if line[1] == QuotaKind.SERVICE_WORKER
+                       else "机构改革人员转隶时超出核定编制")
+                enrol.over_quota_reason = (f"核定{QuotaKind(line[1]).label}{unit.capacity[line]}名，{why}，"
+                                           "经区委编委研究暂按预警管理，待自然减员时消化")
                 if occupied[line] == unit.capacity[line] + 1:
-                    enrol.warn_reason = "公务用车制度改革后保留的驾驶员暂未分流，超编部分待自然减员时消化"
+                    enrol.warn_reason = f"{why}，超编部分待自然减员时消化"
         if post is not None:
             filled[post] += 1
             if filled[post] > approved_posts.get(post, 0):  # only ever the planned over-posts deputy
@@ -561,8 +558,9 @@ def _plan_moves(rng: random.Random, state: list[_Unit], plan: StaffingPlan, numb
     slack = _slack(plan)
 
     def ordinary(enrol: EnrolSpec) -> bool:
-        return (enrol.on_quota and enrol.post is None and enrol.approval is None and enrol.kind != QuotaKind.SERVICE_WORKER
-                and enrol.id_number not in protected and enrol.unit_key not in special_units)
+        return (enrol.on_quota and enrol.post is None and enrol.approval is None
+                and enrol.kind != QuotaKind.SERVICE_WORKER and enrol.id_number not in protected
+                and enrol.unit_key not in special_units)
 
     # The transfer: from the largest unit with ordinary staff to another unit's line of the same kind and funding
     # with a free slot, a unit of the same kind of work (two schools: 教师交流) if there is one.
@@ -641,7 +639,8 @@ def load_staffing(*, actor: Any, plan: StaffingPlan, units: dict[str, Unit], peo
     posts: dict[PostKey, PostQuota] = {}
     approvals: dict[str, Approval] = {}
     placements: dict[str, Placement] = {}
-    by_unit = {name: _grouped(getattr(plan, name), "unit_key") for name in ("lines", "posts", "approvals", "enrolments")}
+    by_unit = {name: _grouped(getattr(plan, name), "unit_key")
+               for name in ("lines", "posts", "approvals", "enrolments")}
 
     def division(unit: Unit, name: str | None) -> Division | None:
         return divisions[(unit.pk, name)] if name else None
@@ -658,6 +657,7 @@ def load_staffing(*, actor: Any, plan: StaffingPlan, units: dict[str, Unit], peo
             posts[spec.key] = post_quota_set(
                 actor=actor, unit=unit, grade=spec.grade, approved=spec.approved, document_no=spec.document_no,
                 effective_on=spec.effective_on, division=division(unit, spec.division), enforcement=spec.enforcement,
+                reason="副职超配，经区委编委会研究同意过渡消化" if spec.enforcement else "",
             )
         for spec in by_unit["approvals"].get(key, ()):
             approvals[spec.key] = approval_create(
@@ -702,15 +702,18 @@ class StaffingTotals:
     problems: list[str] = field(default_factory=list)
 
 
+_MODE = {Enforcement.BLOCK: "拦截模式", Enforcement.WARN: "预警模式"}
+
+
 def staffing_problems(as_of: date = AS_OF) -> list[str]:
     """What verification should find in the register as of the demo's date (a system summary, whole database):
     lines over their approved number, posts over theirs, persons past their retirement month still placed, and
     approvals past their validity still open."""
     problems = []
     for line in QuotaLine.objects.filter(occupied__gt=F("approved")).select_related("unit").order_by("pk"):
-        problems.append(f"超编（{line.get_enforcement_display()}）：{line}，核定 {line.approved} 名，实有 {line.occupied} 名")
+        problems.append(f"超编（{_MODE[line.enforcement]}）：{line}，核定 {line.approved} 名，实有 {line.occupied} 名")
     for post in PostQuota.objects.filter(filled__gt=F("approved")).select_related("unit", "division").order_by("pk"):
-        problems.append(f"超职数（{post.get_enforcement_display()}）：{post}，核定 {post.approved} 名，实配 {post.filled} 名")
+        problems.append(f"超职数（{_MODE[post.enforcement]}）：{post}，核定 {post.approved} 名，实配 {post.filled} 名")
     overdue = (Placement.objects.filter(ended_on__isnull=True, person__retirement_month__lt=as_of)
                .select_related("person", "unit").order_by("person__retirement_month", "pk"))
     for placement in overdue:

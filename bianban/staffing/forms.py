@@ -103,6 +103,11 @@ class _UnitForm(BootstrapFormMixin, forms.Form):
         for name, queryset in choices.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset
+        if "line" in self.fields:
+            if empty:
+                self.fields["line"].help_text = "先选择调入单位"
+            elif not choices["line"].exists():
+                self.fields["line"].help_text = f"{unit.name}尚未核定编制，须先办理编制变动（核定）"
 
 
 class QuotaMovementForm(_UnitForm):
@@ -153,6 +158,7 @@ class PostQuotaForm(_UnitForm):
     effective_on = _day("生效日期")
     enforcement = forms.ChoiceField(label="超职数控制", required=False,
                                     choices=_blank("保持不变（新设职数为拦截）", Enforcement.choices))
+    reason = _text("理由", "改为预警模式须说明理由")
 
     def configure(self) -> None:
         self.set_unit_choices(self.unit)
@@ -265,7 +271,7 @@ class TransferForm(PlacementFieldsMixin, _UnitForm):
 
     to_unit = UnitChoiceField(label="调入单位", queryset=Unit.objects.none(), empty_label="请选择")
     line = LabelledChoiceField(label="编制", queryset=None, required=False, empty_label="请选择",
-                               labeller=line_label, help_text="先选择调入单位")
+                               labeller=line_label)
     approval = LabelledChoiceField(label="用编核准", queryset=None, required=False, empty_label="不使用",
                                    labeller=approval_label)
     post = LabelledChoiceField(label="领导职务", queryset=None, required=False, empty_label="非领导职务",

@@ -48,6 +48,8 @@ class QuotaLine(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.funding == Funding.NONE:
+            return f"{self.unit}·{self.get_kind_display()}"
         return f"{self.unit}·{self.get_kind_display()}·{self.get_funding_display()}"
 
     @property

@@ -155,8 +155,9 @@ def quota_line_configure(*, actor: Any, line: QuotaLine, enforcement: str | None
 
 @transaction.atomic(durable=True)
 def post_quota_set(*, actor: Any, unit: Unit, grade: str, approved: int, document_no: str, effective_on: date,
-                   division: Division | None = None, enforcement: str | None = None) -> PostQuota:
-    """核定领导职数 of a unit (or one of its divisions) for 正职 or 副职."""
+                   division: Division | None = None, enforcement: str | None = None, reason: str = "") -> PostQuota:
+    """核定领导职数 of a unit (or one of its divisions) for 正职 or 副职; optionally switch its control mode
+    (预警 needs a reason, as for quota lines)."""
     if grade not in PostGrade.values:
         raise ValidationFailed.on("grade", "职别应为正职或副职")
     approved = require_count(approved, "approved", minimum=0)
@@ -169,20 +170,24 @@ def post_quota_set(*, actor: Any, unit: Unit, grade: str, approved: int, documen
     if post is None:
         post = PostQuota.objects.create(unit=unit, division=division, grade=grade, document_no=document_no)
         post = PostQuota.objects.select_for_update().get(pk=post.pk)
-    if enforcement is not None:
+    before = {"approved": post.approved, "enforcement": post.enforcement}
+    if enforcement is not None and enforcement != post.enforcement:
         if enforcement not in Enforcement.values:
             raise ValidationFailed.on("enforcement", "未知的超职数控制方式")
+        if enforcement == Enforcement.WARN and not reason.strip():
+            raise ValidationFailed.on("reason", "改为预警模式须说明理由")
         post.enforcement = enforcement
     if post.enforcement == Enforcement.BLOCK and approved < post.filled:
         raise PostsExceeded(f"{post}现实配 {post.filled} 名，核定职数不能少于实配数（拦截模式）",
                             details={"post": post.pk, "filled": post.filled, "approved": approved})
-    before = post.approved
     PostQuota.objects.filter(pk=post.pk).update(approved=approved, document_no=document_no,
                                                 enforcement=post.enforcement)
     post.approved, post.document_no = approved, document_no
+    after = {"approved": approved, "enforcement": post.enforcement}
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     _event(actor=actor, unit=unit, kind=UnitEventKind.POSTS, on=effective_on, document_no=document_no,
-           summary=f"{post}：{before} → {approved} 名", changes={"approved": [before, approved]})
-    audit(actor=actor, action="post_quota.set", target=post, unit_id=unit.pk, changes={"approved": [before, approved]})
+           summary=f"{post}：{before['approved']} → {approved} 名", changes=changes)
+    audit(actor=actor, action="post_quota.set", target=post, unit_id=unit.pk, changes=changes, reason=reason)
     return post
 
 

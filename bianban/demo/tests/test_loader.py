@@ -79,10 +79,13 @@ def test_the_command_loads_once_and_prints_the_logins() -> None:
     out, err = _run()
     assert "载入完成" in out
     assert "liaison_edu" in out and DEMO_PASSWORD in out and "示例区教育局（含下属单位）" in out
-    assert "机构 10/10" in err and "人员 60/60" in err and "演示账号" in err
+    assert "机构 10/10" in err and "人员 60/60" in err and "入编 60/60" in err and "演示账号" in err
+    assert "编制 11 条" in out and "供核查发现的问题" in out
+    assert "超职数（预警模式）：示例区第一中学·单位领导·副职" in out
 
-    out, _ = _run()
-    assert "已经载入" in out and "shenyue" in out
+    again, _ = _run()
+    assert "已经载入" in again and "shenyue" in again
+    assert again.splitlines()[1:5] == out.splitlines()[1:5]  # the same totals and problems, read back
     assert Unit.objects.count() == 10
 
 

@@ -4,6 +4,8 @@ and the transaction forms (入编, 出编, 调动, 职务变动, 编制变动, �
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,7 +84,7 @@ class TestPanel:
     def test_leadership_posts_filled_beyond_approved_are_red(self, edu_line, district, staff, client_for):
         post = services.post_quota_set(actor=None, unit=district.edu, grade=PostGrade.DEPUTY, approved=1,
                                        document_no="示编〔2020〕2号", effective_on=LONG_AGO,
-                                       enforcement=Enforcement.WARN)
+                                       enforcement=Enforcement.WARN, reason="班子调整过渡期")
         enrol(PersonFactory(unit=district.edu), edu_line, post=post)
         enrol(PersonFactory(unit=district.edu), edu_line, post=post, over_quota_reason="班子调整过渡期")
         response = client_for(staff).get(url("unit", district.edu.pk))
@@ -129,6 +131,19 @@ class TestPanel:
         assert 'id="staffing-panel"' in fragment and "<html" not in fragment
         unit_page = client.get(reverse("units:detail", args=[district.edu.pk])).content.decode()
         assert url("unit_panel", district.edu.pk) in unit_page and "编制" in unit_page
+
+    def test_the_number_of_queries_does_not_grow_with_the_roster(self, district, staff, client_for,
+                                                                 django_assert_max_num_queries):
+        line = make_line(district.edu, 30)
+        client = client_for(staff)
+        enrol(PersonFactory(unit=district.edu), line)
+        client.get(url("unit_panel", district.edu.pk))
+        with CaptureQueriesContext(connection) as one:
+            client.get(url("unit_panel", district.edu.pk))
+        for _ in range(10):
+            enrol(PersonFactory(unit=district.edu), line)
+        with django_assert_max_num_queries(len(one.captured_queries)):
+            client.get(url("unit_panel", district.edu.pk))
 
     def test_the_roster_lists_on_and_off_quota_staff_separately_with_history(self, edu_line, zhang, district,
                                                                                staff, client_for):
@@ -318,6 +333,15 @@ class TestQuotaForms:
         assert response.status_code == 302
         assert PostQuota.objects.get(division=office, grade=PostGrade.DEPUTY).approved == 2
 
+    def test_switching_posts_to_warn_mode_needs_a_reason(self, district, staff, client_for):
+        data = {"grade": PostGrade.PRINCIPAL, "approved": 1, "document_no": "示编〔2025〕6号",
+                "effective_on": today().isoformat(), "enforcement": Enforcement.WARN}
+        client = client_for(staff)
+        assert client.post(url("post_quota", district.edu.pk), data).context["form"].errors["reason"]
+        response = client.post(url("post_quota", district.edu.pk), {**data, "reason": "机构改革过渡期"})
+        assert response.status_code == 302
+        assert PostQuota.objects.get(unit=district.edu, division=None).enforcement == Enforcement.WARN
+
     def test_an_approval_is_created_listed_and_withdrawn(self, edu_line, staff, client_for):
         client = client_for(staff)
         response = client.post(url("approval_create", edu_line.unit.pk), {
@@ -339,6 +363,33 @@ class TestQuotaForms:
             "valid_until": (today() + timedelta(days=30)).isoformat()})
         assert response.status_code == 409
         assert not Approval.objects.exists()
+
+
+class TestFormPages:
+    def test_every_form_page_renders_for_office_staff(self, edu_line, zhang, district, staff, client_for):
+        placement = enrol(zhang, edu_line)
+        approval = services.approval_create(actor=None, unit=district.edu, kind=ADMIN, funding=NONE, count=1,
+                                            document_no="控编〔2025〕9号", valid_until=today() + timedelta(days=9))
+        post = services.post_quota_set(actor=None, unit=district.edu, grade=PostGrade.PRINCIPAL, approved=1,
+                                       document_no="示编〔2020〕3号", effective_on=LONG_AGO)
+        client = client_for(staff)
+        pages = [url(name, district.edu.pk) for name in
+                 ("movement_create", "post_quota", "approval_create", "enrol", "approvals", "unit_history")]
+        pages += [url("line_configure", edu_line.pk), url("approval_withdraw", approval.pk),
+                  url("release", placement.pk), url("transfer", placement.pk), url("change_post", placement.pk),
+                  url("post_quota", district.edu.pk) + f"?post={post.pk}",
+                  url("enrol", district.edu.pk) + f"?person={zhang.pk}"]
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200, page
+            assert "文号" in response.content.decode() or "用编核准" in response.content.decode(), page
+
+    def test_a_released_placement_cannot_be_released_again(self, edu_line, zhang, staff, client_for):
+        placement = enrol(zhang, edu_line)
+        services.placement_release(actor=None, placement=placement, reason=ReleaseReason.RESIGNATION,
+                                   on=today(), document_no="示人〔2025〕10号")
+        response = client_for(staff).get(url("release", placement.pk), follow=True)
+        assert "不能再办理" in response.content.decode()
 
 
 class TestAccess:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from bianban.demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from bianban.demo.loader import FULL_PEOPLE, DemoResult, load_demo
+from bianban.demo.people import AS_OF as DEMO_DATE
 
 
 def _width(text: str) -> int:
@@ -28,7 +29,8 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 
 
 class Command(BaseCommand):
-    help = "载入演示数据“示例区”：机构、内设机构、三定规定、人员和各角色的演示账号（已载入则只显示账号）"
+    help = ("载入演示数据“示例区”：机构、内设机构、三定规定、人员、编制台账（编制、领导职数、用编核准、人员编制）"
+            "和各角色的演示账号（已载入则只显示账号）")
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--reset", action="store_true", help="先清空整个数据库，再重新载入演示数据")
@@ -59,5 +61,15 @@ class Command(BaseCommand):
     @staticmethod
     def _totals(result: DemoResult) -> str:
         kinds = "、".join(f"{label}{n}" for label, n in result.units_by_kind.items() if n)
-        return (f"机构 {result.units} 个（{kinds}），内设机构 {result.divisions} 个，"
-                f"现行三定规定 {result.charters} 份，人员 {result.people} 人，账号 {result.users} 个。")
+        s = result.staffing
+        lines = [
+            f"机构 {result.units} 个（{kinds}），内设机构 {result.divisions} 个，"
+            f"现行三定规定 {result.charters} 份，人员 {result.people} 人，账号 {result.users} 个。",
+            f"编制 {s.lines} 条：核定 {s.approved} 名，实有 {s.occupied} 名，已核准未入编 {s.reserved} 名"
+            f"（有效用编核准 {s.open_approvals} 份）；编外人员 {s.off_quota} 人；"
+            f"领导职数核定 {s.posts_approved} 名，实配 {s.posts_filled} 名。",
+        ]
+        if s.problems:
+            lines.append(f"供核查发现的问题（故意设置，截至 {DEMO_DATE:%Y-%m-%d}）：")
+            lines += [f"  {n}. {problem}" for n, problem in enumerate(s.problems, start=1)]
+        return "\n".join(lines)
