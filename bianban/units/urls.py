@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create_view, name="create"),
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/children/", views.children_view, name="children"),
+    path("<int:pk>/events/", views.events_view, name="events"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/abolish/", views.abolish_view, name="abolish"),
     path("<int:pk>/divisions/new/", views_parts.division_create_view, name="division_create"),

@@ -71,11 +71,27 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "divisions": selectors.unit_divisions(request.user, unit),
         "current_charter": next((c for c in charters if c.is_current), None),
         "older_charters": [c for c in charters if not c.is_current],
-        "events": selectors.unit_events(request.user, unit),
+        **_events_page(request, unit),
         "can_change": selectors.unit_may_change(request.user, unit),
         "tab": request.GET.get("tab", "basic"),
     }
     return render(request, "units/detail.html", context)
+
+
+EVENTS_PER_PAGE = 30
+
+
+def _events_page(request: HttpRequest, unit: Unit) -> dict:
+    """One page of the unit's 沿革 (a school's enrolments alone run to hundreds of entries)."""
+    page = paginate(request, selectors.unit_events(request.user, unit), per_page=EVENTS_PER_PAGE)
+    return {"events_page": page["page_obj"]}
+
+
+@perm_required(Perm.UNITS_VIEW)
+def events_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another page of the 沿革, swapped into the history tab by htmx."""
+    unit = get_unit(request, pk)
+    return render(request, "units/_events.html", {"unit": unit, **_events_page(request, unit)})
 
 
 def refuse_if_abolished(request: HttpRequest, unit: Unit, what: str = "不能再修改") -> HttpResponse | None:

@@ -303,3 +303,15 @@ def test_the_admin_lists_the_register_read_only(district, client_for, django_use
     page = client.get(f"/admin/units/unit/{district.edu.pk}/change/").content.decode()
     assert "示例区教育局" in page
     assert 'name="_save"' not in page
+
+
+def test_the_history_tab_pages_through_a_long_history(district, staff, client_for):
+    from bianban.units.services import unit_update
+
+    for n in range(35):
+        unit_update(actor=None, unit=district.edu, functions=f"职责第{n}版", document_no=f"示编〔2025〕{n}号")
+    client = client_for(staff)
+    first = client.get(f"/units/{district.edu.pk}/").content.decode()
+    assert "共 36 条" in first and "示编〔2025〕34号" in first and "示编〔2025〕0号" not in first
+    older = client.get(f"/units/{district.edu.pk}/events/?page=2", headers={"HX-Request": "true"}).content.decode()
+    assert "示编〔2025〕0号" in older and "<html" not in older
