@@ -166,7 +166,9 @@ def post_quota_set(*, actor: Any, unit: Unit, grade: str, approved: int, documen
     require_staffing_right(actor, unit)
     if division is not None and division.unit_id != unit.pk:
         raise ValidationFailed.on("division", "该内设机构不属于本单位")
-    post = PostQuota.objects.select_for_update().filter(unit=unit, division=division, grade=grade).first()
+    # order_by("pk"): the default ordering joins the division, and PostgreSQL cannot lock across an outer join.
+    posts = PostQuota.objects.select_for_update().filter(unit=unit, division=division, grade=grade)
+    post = posts.order_by("pk").first()
     if post is None:
         post = PostQuota.objects.create(unit=unit, division=division, grade=grade, document_no=document_no)
         post = PostQuota.objects.select_for_update().get(pk=post.pk)
