@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/", include("bianban.units.urls")),
     path("people/", include("bianban.people.urls")),
     path("staffing/", include("bianban.staffing.urls")),
+    path("roster/", include("bianban.staffing.roster.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -30,8 +30,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("机构", "units:list", "units.view"),
         NavItem("人员", "people:list", "people.view"),
         NavItem("编制使用", "staffing:overview", "units.view"),
-        NavItem("实名制花名册导入", "core:upcoming", "people.change", slug="roster-import",
-                upcoming="按实名制模板导入花名册，逐行校验，全部通过才写入，并生成标注错误的工作簿。"),
+        NavItem("实名制花名册导入", "roster:imports", "staffing.change"),
     )),
     NavSection("核查与整改", (
         NavItem("编制核查", "core:upcoming", "units.view", slug="checks",

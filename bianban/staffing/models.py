@@ -211,3 +211,6 @@ class Placement(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+
+from bianban.staffing.roster.models import *  # noqa: E402, F403  (RosterImport: the roster import runs)

@@ -1,4 +1,5 @@
-"""`bianban serve`: the production server (gunicorn + whitenoise), one background-task worker and the\ndaily scheduler."""
+"""`bianban serve`: the production server (gunicorn + whitenoise), one background-task worker and the
+daily scheduler."""
 
 import os
 import signal
