@@ -25,6 +25,8 @@ class QuotaLine(models.Model):
     reserved = models.PositiveIntegerField("已核准未入编", default=0)
     enforcement = models.CharField("超编控制", max_length=8, choices=Enforcement.choices, default=Enforcement.BLOCK)
     requires_approval = models.BooleanField("入编须凭用编核准", default=False)
+    approved_since = models.DateField("首次核定日期", null=True, blank=True, editable=False,
+                                      help_text="该编制第一笔变动的生效日期；此前不能有任何入编或核准")
     exception_document_no = models.CharField(
         "特许文号", max_length=100, blank=True,
         help_text="单位类型本不使用该编制类型（如机关使用事业编制）时，须有明确允许的文件",

@@ -107,7 +107,10 @@ def check_line_identity(unit: Any, kind: str, funding: str, exception_document_n
 def require_line_in_force(line: QuotaLine, day: date, field: str) -> None:
     """Nothing happens on a line before its quota was first approved: the history would show a state that
     never existed (people on a line with no approved slots)."""
-    first = line.movements.order_by("effective_on").values_list("effective_on", flat=True).first()
+    # approved_since is kept by the services; lines written in bulk (synth) may lack it, so fall back to the journal.
+    first = line.approved_since
+    if first is None:
+        first = line.movements.order_by("effective_on").values_list("effective_on", flat=True).first()
     if first is None or day < first:
         since = f"（{first:%Y-%m-%d}）" if first else ""
         raise ValidationFailed.on(field, f"日期不能早于{line}的核定日期{since}")
@@ -136,9 +139,8 @@ def line_id(unit: Any, kind: str, funding: str) -> int | None:
 
 
 def find_line(unit: Any, kind: str, funding: str) -> QuotaLine | None:
-    """The line, locked; for transactions that touch one line only."""
-    pk = line_id(unit, kind, funding)
-    return None if pk is None else lock_lines(pk)[pk]
+    """The line, locked (one query); for transactions that touch one line only."""
+    return QuotaLine.objects.select_for_update().filter(unit=unit, kind=kind, funding=funding).order_by("pk").first()
 
 
 def ensure_line_id(unit: Any, kind: str, funding: str, exception_document_no: str = "") -> int:
