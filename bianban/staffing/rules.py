@@ -139,8 +139,12 @@ def line_id(unit: Any, kind: str, funding: str) -> int | None:
 
 
 def find_line(unit: Any, kind: str, funding: str) -> QuotaLine | None:
-    """The line, locked (one query); for transactions that touch one line only."""
-    return QuotaLine.objects.select_for_update().filter(unit=unit, kind=kind, funding=funding).order_by("pk").first()
+    """The line, locked (one query); for transactions that touch one line only. (unit, kind, funding) is unique,
+    so get() needs no ordering, which PostgreSQL could not lock across and which costs time on the hot path."""
+    try:
+        return QuotaLine.objects.select_for_update().get(unit=unit, kind=kind, funding=funding)
+    except QuotaLine.DoesNotExist:
+        return None
 
 
 def ensure_line_id(unit: Any, kind: str, funding: str, exception_document_no: str = "") -> int:

@@ -5,7 +5,7 @@ AuditEvent. The CheckConstraints on the counters are the backstop behind these c
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from bianban.core.audit import audit
@@ -236,7 +236,9 @@ def _take_slot(line: QuotaLine, approval: Approval | None, on: date, over_quota_
 
 def _occupy(line: QuotaLine, approval: Approval | None, on: date) -> None:
     if approval is None:
-        QuotaLine.objects.filter(pk=line.pk).update(occupied=F("occupied") + 1)
+        # The hottest write of the register (入编 at ≥ 500/s): one plain statement instead of an ORM update.
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {QuotaLine._meta.db_table} SET occupied = occupied + 1 WHERE id = %s", [line.pk])
         line.occupied += 1
         return
     QuotaLine.objects.filter(pk=line.pk).update(occupied=F("occupied") + 1, reserved=F("reserved") - 1)
@@ -259,8 +261,9 @@ def _place(*, actor: Any, person: Person, unit: Unit, line: QuotaLine | None, on
         over_quota_reason=over_quota_reason.strip(), transferred_from=transferred_from,
     )
     try:
-        with transaction.atomic():
-            placement.save()
+        # No savepoint: the refusal below leaves the whole (durable) transaction at once, which rolls it back,
+        # so nothing runs on a transaction PostgreSQL has marked aborted.
+        placement.save()
     except IntegrityError:
         raise ValidationFailed.on("person", f"{person.name}已占用编制，一人不能同时占用两个编制") from None
     if post is not None:
