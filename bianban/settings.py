@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "bianban.units",
     "bianban.people",
     "bianban.staffing",
+    "bianban.ledger",
     "bianban.demo",
     "bianban.bench",
 ]

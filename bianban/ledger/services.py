@@ -1,0 +1,291 @@
+"""Writes to the problem ledger. Every status change is a compare-and-swap and leaves a ProblemEvent."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from bianban.accounts.choices import Perm
+from bianban.accounts.scoping import unit_allows
+from bianban.core.audit import audit, diff, snapshot
+from bianban.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from bianban.core.workdays import add_workdays
+from bianban.ledger.choices import EventKind, MeasureStatus, ProblemCategory, ProblemSource, ProblemStatus
+from bianban.ledger.files import check_evidence_file
+from bianban.ledger.models import Evidence, Measure, Problem, ProblemEvent
+
+S = ProblemStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    perm: str
+    label: str
+    note_required: bool = False
+
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (S.OPEN, S.IN_PROGRESS): Transition(Perm.LEDGER_CHANGE, "开始整改"),
+    (S.IN_PROGRESS, S.AWAITING_REVIEW): Transition(Perm.LEDGER_CHANGE, "申请销号"),
+    (S.AWAITING_REVIEW, S.CLOSED): Transition(Perm.LEDGER_CLOSE, "审核销号"),
+    (S.AWAITING_REVIEW, S.IN_PROGRESS): Transition(Perm.LEDGER_CLOSE, "退回整改", note_required=True),
+    (S.CLOSED, S.IN_PROGRESS): Transition(Perm.LEDGER_CLOSE, "重新打开", note_required=True),
+}
+EDITABLE = (S.OPEN, S.IN_PROGRESS)
+_PROBLEM_FIELDS = ["source", "source_key", "category", "title", "description", "unit", "responsible", "person",
+                   "raised_on", "deadline", "status"]
+_MEASURE_FIELDS = ["description", "owner", "deadline", "status", "done_on", "note"]
+
+
+def require(actor: Any, perm: str, unit: Any) -> None:
+    """NotFound when the actor cannot see the unit's problems, PermissionDenied when they can but may not
+    `perm`. `actor=None` is system work and is allowed."""
+    if actor is None:
+        return
+    if not unit_allows(actor, Perm.UNITS_VIEW, unit):
+        raise NotFound("问题不存在或无权访问")
+    if not unit_allows(actor, perm, unit):
+        raise PermissionDenied("没有权限执行此操作" if perm != Perm.LEDGER_CLOSE else "只有编办管理员可以审核销号")
+
+
+def _event(problem: Problem, kind: str, actor: Any, *, note: str = "", from_status: str = "",
+           to_status: str = "") -> ProblemEvent:
+    return ProblemEvent.objects.create(problem=problem, kind=kind, note=note, from_status=from_status,
+                                       to_status=to_status, actor=actor if getattr(actor, "pk", None) else None)
+
+
+def _create(*, actor: Any, source: str, title: str, description: str, category: str, unit: Any, person: Any,
+            responsible: str, raised_on: date | None, deadline: date | None, deadline_workdays: int | None,
+            source_key: str, source_obj: Model | None) -> Problem:
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["请填写问题"]
+    if source not in ProblemSource.values:
+        errors["source"] = ["来源不在允许范围内"]
+    if category not in ProblemCategory.values:
+        errors["category"] = ["类别不在允许范围内"]
+    if deadline_workdays is not None and deadline_workdays < 0:
+        errors["deadline_workdays"] = ["整改时限（工作日）不能为负数"]
+    raised_on = raised_on or timezone.localdate()
+    if deadline is not None and deadline < raised_on:
+        errors["deadline"] = ["整改时限不能早于发现日期"]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, details=errors)
+    require(actor, Perm.LEDGER_CHANGE, unit)
+    if deadline is None and deadline_workdays is not None:
+        deadline = add_workdays(raised_on, deadline_workdays)
+    if source_key and Problem.objects.filter(source=source, source_key=source_key).exclude(status=S.CLOSED).exists():
+        raise ValidationFailed.on("source_key", "该来源的同一问题尚未销号，不能重复登记")
+    problem = Problem.objects.create(
+        source=source, source_key=source_key, category=category, title=title, description=description or "",
+        unit=unit, person=person, responsible=responsible or "", raised_on=raised_on, deadline=deadline,
+        source_type=ContentType.objects.get_for_model(source_obj) if source_obj is not None else None,
+        source_id=str(source_obj.pk) if source_obj is not None else "",
+    )
+    _event(problem, EventKind.CREATED, actor, to_status=problem.status)
+    audit(actor=actor, action="problem.create", target=problem, unit_id=problem.unit_id,
+          changes=diff({}, snapshot(problem, _PROBLEM_FIELDS)))
+    return problem
+
+
+@transaction.atomic(durable=True)
+def problem_create(
+    *, actor: Any, source: str, title: str, description: str = "", category: str = ProblemCategory.OTHER,
+    unit: Any = None, person: Any = None, responsible: str = "", raised_on: date | None = None,
+    deadline: date | None = None, deadline_workdays: int | None = None, source_key: str = "",
+    source_obj: Model | None = None,
+) -> Problem:
+    """Register a problem. `deadline_workdays` counts working days from `raised_on` when no `deadline` is given."""
+    return _create(actor=actor, source=source, title=title, description=description, category=category, unit=unit,
+                   person=person, responsible=responsible, raised_on=raised_on, deadline=deadline,
+                   deadline_workdays=deadline_workdays, source_key=source_key, source_obj=source_obj)
+
+
+@transaction.atomic(durable=True)
+def problem_raise(
+    *, actor: Any, source: str, source_key: str, title: str, description: str = "",
+    category: str = ProblemCategory.OTHER, unit: Any = None, person: Any = None, responsible: str = "",
+    raised_on: date | None = None, deadline: date | None = None, deadline_workdays: int | None = None,
+    source_obj: Model | None = None,
+) -> tuple[Problem, bool]:
+    """Open a machine-raised problem, or return the open one with the same key (created=False). A problem that
+    had been marked resolved by data is live again."""
+    if not source_key:
+        raise ValidationFailed.on("source_key", "自动登记的问题须有来源标识")
+    existing = (Problem.objects.select_for_update().filter(source=source, source_key=source_key)
+                .exclude(status=S.CLOSED).first())
+    if existing is not None:
+        if existing.data_resolved_on is not None:
+            old = existing.data_resolved_on
+            Problem.objects.filter(pk=existing.pk).update(data_resolved_on=None, updated_at=timezone.now())
+            existing.data_resolved_on = None
+            _event(existing, EventKind.RAISED_AGAIN, actor, note="问题再次出现")
+            audit(actor=actor, action="problem.raise_again", target=existing, unit_id=existing.unit_id,
+                  changes={"data_resolved_on": [old.isoformat(), None]})
+        return existing, False
+    problem = _create(actor=actor, source=source, title=title, description=description, category=category,
+                      unit=unit, person=person, responsible=responsible, raised_on=raised_on, deadline=deadline,
+                      deadline_workdays=deadline_workdays, source_key=source_key, source_obj=source_obj)
+    return problem, True
+
+
+@transaction.atomic(durable=True)
+def problem_mark_data_resolved(*, actor: Any, source: str, source_key: str, on: date) -> Problem | None:
+    """The finding behind an open problem has disappeared: mark it 数据已消除，待销号 (not closed). Returns the
+    problem, or None when there is no open one with that key."""
+    problem = (Problem.objects.select_for_update().filter(source=source, source_key=source_key)
+               .exclude(status=S.CLOSED).first())
+    if problem is None or problem.data_resolved_on is not None:
+        return problem
+    Problem.objects.filter(pk=problem.pk).update(data_resolved_on=on, updated_at=timezone.now())
+    problem.data_resolved_on = on
+    _event(problem, EventKind.DATA_RESOLVED, actor, note="数据已消除，待销号")
+    audit(actor=actor, action="problem.data_resolved", target=problem, unit_id=problem.unit_id,
+          changes={"data_resolved_on": [None, on.isoformat()]})
+    return problem
+
+
+def allowed_transitions(user: Any, problem: Problem) -> list[tuple[str, Transition]]:
+    """The transitions this user may start from the problem's current state (for buttons)."""
+    return [(to, t) for (frm, to), t in TRANSITIONS.items()
+            if frm == problem.status and unit_allows(user, t.perm, problem.unit)]
+
+
+@transaction.atomic(durable=True)
+def problem_transition(*, actor: Any, problem: Problem, to_status: str, note: str = "") -> Problem:
+    """Move the problem from the status the caller saw (`problem.status`) to `to_status`. If someone else
+    moved it meanwhile, nothing changes and Conflict is raised."""
+    old = problem.status
+    note = (note or "").strip()
+    if to_status not in S.values:
+        raise ValidationFailed.on("to_status", "目标状态不在允许范围内")
+    rule = TRANSITIONS.get((old, to_status))
+    if rule is None:
+        raise ValidationFailed.on(
+            "to_status", f"问题当前为“{S(old).label}”，不能改为“{S(to_status).label}”")
+    require(actor, rule.perm, problem.unit)
+    if rule.note_required and not note:
+        raise ValidationFailed.on("note", f"{rule.label}须填写说明")
+    if (old, to_status) == (S.IN_PROGRESS, S.AWAITING_REVIEW):
+        measures = Measure.objects.filter(problem=problem)
+        if not measures.exists():
+            raise ValidationFailed.on("to_status", "申请销号前须至少制定一项整改措施")
+        if measures.exclude(status=MeasureStatus.DONE).exists():
+            raise ValidationFailed.on("to_status", "尚有整改措施未完成，不能申请销号")
+    now = timezone.now()
+    values: dict[str, Any] = {"status": to_status, "updated_at": now}
+    if to_status == S.CLOSED:
+        values.update(closed_at=now, closed_by=actor if getattr(actor, "pk", None) else None)
+    elif old == S.CLOSED:
+        values.update(closed_at=None, closed_by=None)
+    try:
+        with transaction.atomic():
+            updated = Problem.objects.filter(pk=problem.pk, status=old).update(**values)
+    except IntegrityError:
+        raise ValidationFailed.on("to_status", "同一来源的同一问题已有未销号的记录，不能重新打开") from None
+    if updated == 0:
+        raise Conflict("问题状态已被他人修改，请刷新后重试")
+    for key, value in values.items():
+        setattr(problem, key, value)
+    _event(problem, EventKind.TRANSITION, actor, note=note, from_status=old, to_status=to_status)
+    audit(actor=actor, action=f"problem.{to_status}" if to_status == S.CLOSED else "problem.transition",
+          target=problem, unit_id=problem.unit_id, changes={"status": [old, to_status]}, reason=note)
+    return problem
+
+
+def _measure_errors(description: str, deadline: date | None, problem: Problem) -> None:
+    if not (description or "").strip():
+        raise ValidationFailed.on("description", "请填写整改措施")
+    if deadline is not None and deadline < problem.raised_on:
+        raise ValidationFailed.on("deadline", "完成时限不能早于问题发现日期")
+
+
+def _require_editable(problem: Problem) -> None:
+    if problem.status not in EDITABLE:
+        raise ValidationFailed(f"问题当前为“{problem.get_status_display()}”，不能修改整改措施",
+                               details={"__all__": ["问题已申请销号或已销号"]})
+
+
+@transaction.atomic(durable=True)
+def measure_create(*, actor: Any, problem: Problem, description: str, owner: str = "",
+                   deadline: date | None = None, note: str = "") -> Measure:
+    require(actor, Perm.LEDGER_CHANGE, problem.unit)
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    _require_editable(problem)
+    _measure_errors(description, deadline, problem)
+    measure = Measure.objects.create(problem=problem, description=description.strip(), owner=owner or "",
+                                     deadline=deadline, note=note or "")
+    _event(problem, EventKind.MEASURE_ADDED, actor, note=measure.description[:200])
+    audit(actor=actor, action="measure.create", target=measure, unit_id=problem.unit_id,
+          changes=diff({}, snapshot(measure, _MEASURE_FIELDS)))
+    return measure
+
+
+@transaction.atomic(durable=True)
+def measure_update(*, actor: Any, measure: Measure, description: str | None = None, owner: str | None = None,
+                   deadline: date | None = None, note: str | None = None) -> Measure:
+    """Change a planned measure; fields left None keep their value."""
+    problem = measure.problem
+    require(actor, Perm.LEDGER_CHANGE, problem.unit)
+    _require_editable(problem)
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    before = snapshot(measure, _MEASURE_FIELDS)
+    for field, value in (("description", description), ("owner", owner), ("deadline", deadline), ("note", note)):
+        if value is not None:
+            setattr(measure, field, value.strip() if isinstance(value, str) else value)
+    _measure_errors(measure.description, measure.deadline, problem)
+    measure.save()
+    changes = diff(before, snapshot(measure, _MEASURE_FIELDS))
+    if changes:
+        _event(problem, EventKind.MEASURE_CHANGED, actor, note=measure.description[:200])
+        audit(actor=actor, action="measure.update", target=measure, unit_id=problem.unit_id, changes=changes)
+    return measure
+
+
+@transaction.atomic(durable=True)
+def measure_complete(*, actor: Any, measure: Measure, done_on: date | None = None, note: str = "") -> Measure:
+    problem = measure.problem
+    require(actor, Perm.LEDGER_CHANGE, problem.unit)
+    _require_editable(problem)
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise ValidationFailed.on("done_on", "完成日期不能晚于今天")
+    updated = Measure.objects.filter(pk=measure.pk, status=MeasureStatus.PLANNED).update(
+        status=MeasureStatus.DONE, done_on=done_on, note=note.strip() if note else measure.note)
+    if updated == 0:
+        raise Conflict("该整改措施已完成或已被他人修改，请刷新后重试")
+    measure.refresh_from_db()
+    _event(problem, EventKind.MEASURE_DONE, actor, note=measure.description[:200])
+    audit(actor=actor, action="measure.complete", target=measure, unit_id=problem.unit_id,
+          changes={"status": [MeasureStatus.PLANNED, MeasureStatus.DONE], "done_on": [None, done_on.isoformat()]})
+    return measure
+
+
+@transaction.atomic(durable=True)
+def evidence_add(*, actor: Any, measure: Measure, uploaded_file: Any, note: str = "") -> Evidence:
+    """Attach a file to a measure after checking its size and its type by content."""
+    problem = measure.problem
+    require(actor, Perm.LEDGER_CHANGE, problem.unit)
+    if problem.status == S.CLOSED:
+        raise ValidationFailed.on("file", "问题已销号，不能再上传佐证材料")
+    content_type = check_evidence_file(uploaded_file)
+    name = (getattr(uploaded_file, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    evidence = Evidence(measure=measure, original_name=name, content_type=content_type,
+                        size=uploaded_file.size, note=note or "",
+                        uploaded_by=actor if getattr(actor, "pk", None) else None)
+    evidence.file.save(name, uploaded_file, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    _event(problem, EventKind.EVIDENCE_ADDED, actor, note=name)
+    audit(actor=actor, action="evidence.add", target=evidence, unit_id=problem.unit_id,
+          changes={"file": [None, name], "size": [None, evidence.size]})
+    return evidence
