@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/", include("bianban.units.urls")),
     path("people/", include("bianban.people.urls")),
     path("staffing/", include("bianban.staffing.urls")),
+    path("ledger/", include("bianban.ledger.urls")),
     path("roster/", include("bianban.staffing.roster.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),

@@ -458,6 +458,7 @@ def run_benchmarks(*, quick: bool, only: list[str] | None = None, output: Path |
     """Run the benchmarks (synth always, the others as `only` selects), print progress to `stream`, write the
     JSON document to `output`; returns the results and the document."""
     sizes = QUICK if quick else FULL
+    machine_info = machine()
     names = [n for n in BENCHMARKS if n == "synth" or not only or n in only]
     started_at, started = datetime.now().astimezone(), time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="bianban-bench-"))
@@ -486,7 +487,8 @@ def run_benchmarks(*, quick: bool, only: list[str] | None = None, output: Path |
             log(f"沙箱目录已保留：{root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
-    doc = document(results, quick=quick, machine_info=machine(), started=started_at,
+    machine_info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    doc = document(results, quick=quick, machine_info=machine_info, started=started_at,
                    seconds=time.perf_counter() - started)
     if output is not None:
         write_json(output, doc)

@@ -115,6 +115,8 @@ def machine(db_vendor: str = "sqlite", sqlite_version: str | None = None) -> dic
         "python": sys.version.split()[0],
         "sqlite": sqlite_version or sqlite3.sqlite_version,
         "db_vendor": db_vendor,
+        # Other work on the machine skews every figure: the 1/5/15-minute load averages when the run began.
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
     }
 
 

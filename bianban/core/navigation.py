@@ -35,8 +35,7 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection("核查与整改", (
         NavItem("编制核查", "core:upcoming", "units.view", slug="checks",
                 upcoming="对全部台账运行超编、超职数、混编混岗、超龄在编、身份证号重复或无效等规则，生成核查发现。"),
-        NavItem("问题台账", "core:upcoming", "units.view", slug="ledger",
-                upcoming="核查、走访、谈话、巡察督查等渠道发现的问题统一入账，制定整改措施，上传佐证，审核销号。"),
+        NavItem("问题台账", "ledger:list", "units.view"),
     )),
     NavSection("党建工作", (
         NavItem("党支部与党员", "core:upcoming", "party.view", slug="branches",

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bianban.core.exceptions import NotFound
@@ -125,3 +125,40 @@ def measure_create(request: HttpRequest, problem_id: int, payload: MeasureIn) ->
     problem = selectors.problem_get_for_user(request.user, problem_id)
     measure = services.measure_create(actor=request.user, problem=problem, **payload.dict())
     return Status(201, measure)
+
+
+class MeasureCompleteIn(Schema):
+    done_on: date | None = None
+    note: str = ""
+
+
+class EvidenceOut(Schema):
+    id: int
+    measure_id: int
+    original_name: str
+    content_type: str
+    size: int
+    note: str
+    uploaded_at: datetime
+
+
+def _measure_of(request: HttpRequest, problem_id: int, measure_id: int) -> Measure:
+    problem = selectors.problem_get_for_user(request.user, problem_id)
+    measure = selectors.measure_get_for_user(request.user, measure_id)
+    if measure.problem_id != problem.pk:
+        raise NotFound("整改措施不存在或无权访问")
+    return measure
+
+
+@router.post("/{problem_id}/measures/{measure_id}/complete", response=MeasureOut, summary="完成整改措施")
+def measure_complete(request: HttpRequest, problem_id: int, measure_id: int, payload: MeasureCompleteIn) -> Measure:
+    measure = _measure_of(request, problem_id, measure_id)
+    return services.measure_complete(actor=request.user, measure=measure, **payload.dict())
+
+
+@router.post("/{problem_id}/measures/{measure_id}/evidence", response={201: EvidenceOut}, summary="上传佐证材料")
+def evidence_add(request: HttpRequest, problem_id: int, measure_id: int, file: File[UploadedFile],
+                 note: Form[str] = "") -> Status:
+    measure = _measure_of(request, problem_id, measure_id)
+    evidence = services.evidence_add(actor=request.user, measure=measure, uploaded_file=file, note=note)
+    return Status(201, evidence)

@@ -52,6 +52,18 @@ def require(actor: Any, perm: str, unit: Any) -> None:
         raise PermissionDenied("没有权限执行此操作" if perm != Perm.LEDGER_CLOSE else "只有编办管理员可以审核销号")
 
 
+def _require_person_visible(actor: Any, person: Any) -> None:
+    """NotFound when the actor may not see the person the problem concerns."""
+    if actor is None or person is None:
+        return
+    from bianban.people.selectors import person_get_for_user
+
+    try:
+        person_get_for_user(actor, person.pk)
+    except NotFound:
+        raise NotFound("涉及人员不存在或无权访问", details={"person": ["涉及人员不存在或无权访问"]}) from None
+
+
 def _event(problem: Problem, kind: str, actor: Any, *, note: str = "", from_status: str = "",
            to_status: str = "") -> ProblemEvent:
     return ProblemEvent.objects.create(problem=problem, kind=kind, note=note, from_status=from_status,
@@ -78,6 +90,7 @@ def _create(*, actor: Any, source: str, title: str, description: str, category: 
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, details=errors)
     require(actor, Perm.LEDGER_CHANGE, unit)
+    _require_person_visible(actor, person)
     if deadline is None and deadline_workdays is not None:
         deadline = add_workdays(raised_on, deadline_workdays)
     if source_key and Problem.objects.filter(source=source, source_key=source_key).exclude(status=S.CLOSED).exists():
@@ -289,3 +302,9 @@ def evidence_add(*, actor: Any, measure: Measure, uploaded_file: Any, note: str 
     audit(actor=actor, action="evidence.add", target=evidence, unit_id=problem.unit_id,
           changes={"file": [None, name], "size": [None, evidence.size]})
     return evidence
+
+
+@transaction.atomic(durable=True)
+def problem_export(*, actor: Any, filters: dict[str, Any], count: int) -> None:
+    """Record that the actor exported the ledger (the filters used and how many rows)."""
+    audit(actor=actor, action="problem.export", changes={"filters": [None, filters], "count": [None, count]})
