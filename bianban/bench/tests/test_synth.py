@@ -60,6 +60,7 @@ def test_every_lines_counters_agree_with_its_journal_and_placements(synthesized)
         assert line.approved == journal
         assert line.occupied == active
         assert line.reserved == 0
+        assert line.approved_since == line.movements.get().effective_on
         assert line.occupied <= line.approved
         state = recomputed_now(line)
         assert (state.approved, state.occupied, state.reserved) == (line.approved, line.occupied, line.reserved)
