@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from bianban.accounts.api import router as accounts_router
 from bianban.accounts.api_auth import API_AUTH
+from bianban.checks.api import router as checks_router
 from bianban.core.api import ChineseJSONRenderer, install_error_handlers
 from bianban.ledger.api import router as ledger_router
 from bianban.people.api import router as people_router
@@ -27,3 +28,4 @@ api.add_router("/units", units_router)
 api.add_router("/people", people_router)
 api.add_router("/", staffing_router)
 api.add_router("/problems", ledger_router)
+api.add_router("/", checks_router)

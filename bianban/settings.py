@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "bianban.people",
     "bianban.staffing",
     "bianban.ledger",
+    "bianban.checks",
     "bianban.demo",
     "bianban.bench",
 ]
@@ -188,4 +189,6 @@ BIANBAN = {
     # Largest roster workbook accepted for import, in MB.
     "IMPORT_MAX_MB": int(os.environ.get("BIANBAN_IMPORT_MAX_MB", "50")),
     "API_MAX_LIMIT": 500,
+    # 整改时限 of a problem opened by verification, in working days from the run's date.
+    "CHECK_DEADLINE_WORKDAYS": int(os.environ.get("BIANBAN_CHECK_DEADLINE_WORKDAYS", "30")),
 }

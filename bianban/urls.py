@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("bianban.people.urls")),
     path("staffing/", include("bianban.staffing.urls")),
     path("ledger/", include("bianban.ledger.urls")),
+    path("checks/", include("bianban.checks.urls")),
     path("roster/", include("bianban.staffing.roster.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),

@@ -19,6 +19,7 @@ class Perm(models.TextChoices):
     STAFFING_CHANGE = "staffing.change", "办理编制业务（核定编制、用编核准、入编、出编、调动）"
     LEDGER_CHANGE = "ledger.change", "登记问题、制定和落实整改措施"
     LEDGER_CLOSE = "ledger.close", "审核销号"
+    CHECKS_RUN = "checks.run", "发起编制核查"
     PEOPLE_VIEW = "people.view", "查看人员"
     PEOPLE_CHANGE = "people.change", "维护人员"
     PEOPLE_VIEW_PII = "people.view_pii", "查看完整身份证号码等个人信息"
@@ -34,7 +35,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(Perm.values),
     Role.OFFICE_STAFF: frozenset(
         {*_REGISTER_READ, Perm.UNITS_CHANGE, Perm.STAFFING_CHANGE, Perm.PEOPLE_CHANGE, Perm.PEOPLE_VIEW_PII,
-         Perm.AUDIT_VIEW, Perm.LEDGER_CHANGE}
+         Perm.AUDIT_VIEW, Perm.LEDGER_CHANGE, Perm.CHECKS_RUN}
     ),
     # A liaison keeps the roster of their own unit: they see and edit its people, and request structural
     # changes from the office rather than making them.

@@ -33,8 +33,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("实名制花名册导入", "roster:imports", "staffing.change"),
     )),
     NavSection("核查与整改", (
-        NavItem("编制核查", "core:upcoming", "units.view", slug="checks",
-                upcoming="对全部台账运行超编、超职数、混编混岗、超龄在编、身份证号重复或无效等规则，生成核查发现。"),
+        NavItem("编制核查", "checks:list", "units.view"),
         NavItem("问题台账", "ledger:list", "units.view"),
     )),
     NavSection("党建工作", (

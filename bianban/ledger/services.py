@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import unit_allows
-from bianban.core.audit import audit, diff, snapshot
+from bianban.core.audit import audit, audit_many, diff, snapshot
 from bianban.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from bianban.core.workdays import add_workdays
 from bianban.ledger.choices import EventKind, MeasureStatus, ProblemCategory, ProblemSource, ProblemStatus
@@ -162,6 +162,77 @@ def problem_mark_data_resolved(*, actor: Any, source: str, source_key: str, on: 
     audit(actor=actor, action="problem.data_resolved", target=problem, unit_id=problem.unit_id,
           changes={"data_resolved_on": [None, on.isoformat()]})
     return problem
+
+
+def _created_changes(problem: Problem) -> dict[str, list[Any]]:
+    """The audit `changes` of a new problem, from its column values (no query per foreign key)."""
+    fields = [f for f in _PROBLEM_FIELDS if f not in ("unit", "person")]
+    return diff({}, {**snapshot(problem, fields), "unit": problem.unit_id, "person": problem.person_id})
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One machine finding for `problems_sync`: the key that identifies it in every run, and the problem text."""
+
+    source_key: str
+    title: str
+    description: str
+    category: str
+    unit_id: int | None
+    person_id: int | None = None
+    source_id: str = ""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    opened: int
+    raised_again: int
+    data_resolved: int
+
+
+@transaction.atomic(durable=True)
+def problems_sync(*, actor: Any, source: str, found: list[Raised], scope_path: str | None, on: date,
+                  source_model: type[Model] | None = None, deadline_workdays: int | None = None) -> SyncResult:
+    """Bring the ledger in line with a complete machine scan of `scope_path` (None: everything): open a problem
+    for each finding with no open one, make live again those marked 数据已消除, and mark 数据已消除，待销号 every
+    open problem of this source in the scope whose finding is gone. Set-based: a handful of statements and bulk
+    inserts however many problems change, each with its ProblemEvent and AuditEvent."""
+    open_rows = Problem.objects.filter(source=source).exclude(status=S.CLOSED).exclude(source_key="")
+    known = {key: (pk, resolved) for key, pk, resolved in
+             open_rows.values_list("source_key", "pk", "data_resolved_on").order_by()}
+    found_keys = {item.source_key for item in found}
+    deadline = add_workdays(on, deadline_workdays) if deadline_workdays is not None else None
+    source_type = ContentType.objects.get_for_model(source_model) if source_model is not None else None
+    new = [Problem(source=source, source_key=item.source_key, category=item.category, title=item.title[:200],
+                   description=item.description, unit_id=item.unit_id, person_id=item.person_id, raised_on=on,
+                   deadline=deadline, source_type=source_type, source_id=item.source_id)
+           for item in found if item.source_key not in known]
+    Problem.objects.bulk_create(new, batch_size=2000)
+    again = [known[key][0] for key in found_keys if key in known and known[key][1] is not None]
+    in_scope = open_rows.filter(data_resolved_on__isnull=True)
+    if scope_path:
+        in_scope = in_scope.filter(unit__path__startswith=scope_path)
+    gone = [pk for key, pk in in_scope.values_list("source_key", "pk").order_by() if key not in found_keys]
+    now = timezone.now()
+    for start in range(0, max(len(again), len(gone)), 2000):
+        Problem.objects.filter(pk__in=again[start:start + 2000]).update(data_resolved_on=None, updated_at=now)
+        Problem.objects.filter(pk__in=gone[start:start + 2000]).update(data_resolved_on=on, updated_at=now)
+    system = actor if getattr(actor, "pk", None) else None
+    events = [ProblemEvent(problem=p, kind=EventKind.CREATED, to_status=S.OPEN, actor=system) for p in new]
+    events += [ProblemEvent(problem_id=pk, kind=EventKind.RAISED_AGAIN, note="问题再次出现", actor=system)
+               for pk in again]
+    events += [ProblemEvent(problem_id=pk, kind=EventKind.DATA_RESOLVED, note="数据已消除，待销号", actor=system)
+               for pk in gone]
+    ProblemEvent.objects.bulk_create(events, batch_size=2000)
+    audit_many(actor=actor, action="problem.create", targets=new, unit_ids=[p.unit_id for p in new],
+               changes=[_created_changes(p) for p in new])
+    for action, pks, change in (("problem.raise_again", again, [on.isoformat(), None]),
+                                ("problem.data_resolved", gone, [None, on.isoformat()])):
+        for start in range(0, len(pks), 2000):
+            changed = list(Problem.objects.filter(pk__in=pks[start:start + 2000]).only("pk", "title", "unit_id"))
+            audit_many(actor=actor, action=action, targets=changed, unit_ids=[p.unit_id for p in changed],
+                       changes=[{"data_resolved_on": change} for _ in changed])
+    return SyncResult(opened=len(new), raised_again=len(again), data_resolved=len(gone))
 
 
 def allowed_transitions(user: Any, problem: Problem) -> list[tuple[str, Transition]]:

@@ -3,6 +3,7 @@
 from django.db import models
 
 from bianban.people.choices import ETHNICITY_CHOICES, Education, PoliticalStatus, RetirementCategory, Sex
+from bianban.people.id_sql import id_number_valid_expression
 
 
 class Person(models.Model):
@@ -17,6 +18,10 @@ class Person(models.Model):
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    # Computed and stored by the database on every write (see id_sql.py); verification reads it through the
+    # partial index below.
+    id_number_valid = models.GeneratedField(expression=id_number_valid_expression(),
+                                            output_field=models.BooleanField("身份证号码校验通过"), db_persist=True)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     ethnicity = models.CharField("民族", max_length=16, choices=ETHNICITY_CHOICES, default="汉族")
@@ -39,6 +44,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "人员"
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["id"], condition=models.Q(id_number_valid=False),
+                                name="person_invalid_id_number")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(sex=Sex.MALE, retirement_category=RetirementCategory.MALE_60)

@@ -31,7 +31,9 @@ def insert_many(model: type[Model], columns: Sequence[str], rows: Iterable[tuple
     meta = model._meta
     by_attname = {field.attname: field for field in meta.concrete_fields}
     given = [by_attname[name] for name in columns]
-    rest = [field for field in meta.concrete_fields if not field.primary_key and field.attname not in columns]
+    # Generated columns are the database's to fill (people.Person.id_number_valid).
+    rest = [field for field in meta.concrete_fields
+            if not field.primary_key and field.attname not in columns and not field.generated]
     now = timezone.now()
     tail = tuple(
         field.get_db_prep_save(
