@@ -189,6 +189,8 @@ BIANBAN = {
     # Largest roster workbook accepted for import, in MB.
     "IMPORT_MAX_MB": int(os.environ.get("BIANBAN_IMPORT_MAX_MB", "50")),
     "API_MAX_LIMIT": 500,
+    # Most rows one xlsx export of a list (the ledger) may hold; larger selections are refused with a hint.
+    "EXPORT_MAX_ROWS": int(os.environ.get("BIANBAN_EXPORT_MAX_ROWS", "20000")),
     # 整改时限 of a problem opened by verification, in working days from the run's date.
     "CHECK_DEADLINE_WORKDAYS": int(os.environ.get("BIANBAN_CHECK_DEADLINE_WORKDAYS", "30")),
 }

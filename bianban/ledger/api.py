@@ -162,3 +162,41 @@ def evidence_add(request: HttpRequest, problem_id: int, measure_id: int, file: F
     measure = _measure_of(request, problem_id, measure_id)
     evidence = services.evidence_add(actor=request.user, measure=measure, uploaded_file=file, note=note)
     return Status(201, evidence)
+
+
+class ProblemPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    category: ProblemCategory | None = None
+    unit_id: int | None = Field(None, description="责任单位id（不改则不填）")
+    responsible: str | None = None
+    deadline: date | None = None
+
+
+@router.patch("/{problem_id}", response=ProblemDetailOut, summary="修改问题（待整改、整改中）")
+def problem_update(request: HttpRequest, problem_id: int, payload: ProblemPatch) -> Problem:
+    problem = selectors.problem_get_for_user(request.user, problem_id)
+    given = payload.dict(exclude_unset=True)
+    unit = problem.unit
+    if "unit_id" in given:
+        try:
+            unit = unit_get_for_user(request.user, given.pop("unit_id")) if payload.unit_id is not None else None
+        except NotFound:
+            raise NotFound("责任单位不存在或无权访问", details={"unit_id": ["责任单位不存在或无权访问"]}) from None
+    values = {"title": problem.title, "description": problem.description, "category": problem.category,
+              "responsible": problem.responsible, "deadline": problem.deadline, **given}
+    services.problem_update(actor=request.user, problem=problem, unit=unit, **values)
+    return selectors.problem_get_for_user(request.user, problem_id)
+
+
+class MeasurePatch(Schema):
+    description: str | None = None
+    owner: str | None = None
+    deadline: date | None = None
+    note: str | None = None
+
+
+@router.patch("/{problem_id}/measures/{measure_id}", response=MeasureOut, summary="修改整改措施")
+def measure_update(request: HttpRequest, problem_id: int, measure_id: int, payload: MeasurePatch) -> Measure:
+    measure = _measure_of(request, problem_id, measure_id)
+    return services.measure_update(actor=request.user, measure=measure, **payload.dict(exclude_unset=True))

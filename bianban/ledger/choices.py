@@ -32,6 +32,7 @@ class MeasureStatus(models.TextChoices):
 
 class EventKind(models.TextChoices):
     CREATED = "created", "登记问题"
+    EDITED = "edited", "修改问题"
     RAISED_AGAIN = "raised_again", "再次发现"
     DATA_RESOLVED = "data_resolved", "数据已消除"
     TRANSITION = "transition", "状态变更"

@@ -57,6 +57,14 @@ class ProblemForm(BootstrapFormMixin, forms.Form):
         self.fields["unit"].queryset = units_for_user(user, Perm.LEDGER_CHANGE).order_by("path")
 
 
+class ProblemEditForm(ProblemForm):
+    """Correcting a registered problem: its deadline is a date now (the working-day count was for registering)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["deadline_workdays"]
+
+
 class MeasureForm(BootstrapFormMixin, forms.Form):
     description = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label="责任人", max_length=100, required=False)

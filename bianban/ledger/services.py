@@ -283,6 +283,40 @@ def problem_transition(*, actor: Any, problem: Problem, to_status: str, note: st
     return problem
 
 
+@transaction.atomic(durable=True)
+def problem_update(*, actor: Any, problem: Problem, title: str, description: str, category: str, unit: Any,
+                   responsible: str, deadline: date | None) -> Problem:
+    """Correct a problem while it is being rectified (待整改 or 整改中). Moving it to another responsible unit
+    needs the right on both units."""
+    require(actor, Perm.LEDGER_CHANGE, problem.unit)
+    problem = Problem.objects.select_for_update().select_related("unit").get(pk=problem.pk)
+    if problem.status not in EDITABLE:
+        raise ValidationFailed(f"问题当前为“{problem.get_status_display()}”，不能修改",
+                               details={"__all__": ["问题已申请销号或已销号，不能修改"]})
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["请填写问题"]
+    if category not in ProblemCategory.values:
+        errors["category"] = ["类别不在允许范围内"]
+    if deadline is not None and deadline < problem.raised_on:
+        errors["deadline"] = ["整改时限不能早于发现日期"]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
+    if unit != problem.unit:
+        require(actor, Perm.LEDGER_CHANGE, unit)
+    before = snapshot(problem, _PROBLEM_FIELDS)
+    problem.title, problem.description, problem.category = title, (description or "").strip(), category
+    problem.unit, problem.responsible, problem.deadline = unit, (responsible or "").strip(), deadline
+    problem.save(update_fields=["title", "description", "category", "unit", "responsible", "deadline", "updated_at"])
+    changes = diff(before, snapshot(problem, _PROBLEM_FIELDS))
+    if changes:
+        labels = {f.name: str(f.verbose_name) for f in Problem._meta.fields}
+        _event(problem, EventKind.EDITED, actor, note="修改了" + "、".join(labels.get(k, k) for k in changes))
+        audit(actor=actor, action="problem.update", target=problem, unit_id=problem.unit_id, changes=changes)
+    return problem
+
+
 def _measure_errors(description: str, deadline: date | None, problem: Problem) -> None:
     if not (description or "").strip():
         raise ValidationFailed.on("description", "请填写整改措施")

@@ -3,9 +3,11 @@ buttons), registering a problem, the plan's forms, evidence upload and checked d
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
@@ -22,6 +24,7 @@ from bianban.ledger.forms import (
     EvidenceForm,
     MeasureCompleteForm,
     MeasureForm,
+    ProblemEditForm,
     ProblemFilterForm,
     ProblemForm,
     TransitionForm,
@@ -107,6 +110,44 @@ def create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记问题“{problem.title}”")
             return redirect("ledger:detail", pk=problem.pk)
     return render(request, "ledger/problem_form.html", {"form": form})
+
+
+@perm_required(Perm.LEDGER_CHANGE)
+def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = _problem(request, pk)
+    initial = {"title": problem.title, "description": problem.description, "category": problem.category,
+               "unit": problem.unit, "responsible": problem.responsible, "deadline": problem.deadline}
+    form = ProblemEditForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.problem_update(actor=request.user, problem=problem, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "已保存对问题的修改")
+            return redirect("ledger:detail", pk=pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "ledger/problem_form.html", {"form": form, "problem": problem}, status=status)
+
+
+@perm_required(Perm.LEDGER_CHANGE)
+def measure_edit_view(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+    problem = _problem(request, pk)
+    measure = _measure(request, mid, problem)
+    initial = {"description": measure.description, "owner": measure.owner, "deadline": measure.deadline,
+               "note": measure.note}
+    form = MeasureForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_update(actor=request.user, measure=measure, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "已保存对整改措施的修改")
+            return redirect("ledger:detail", pk=pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "ledger/measure_form.html", {"form": form, "problem": problem, "measure": measure},
+                  status=status)
 
 
 @require_POST
@@ -210,6 +251,12 @@ def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
 @perm_required(Perm.UNITS_VIEW)
 def export_view(request: HttpRequest) -> HttpResponse:
     _, qs, filters = _search(request)
+    cap = settings.BIANBAN["EXPORT_MAX_ROWS"]
+    total = qs.count()
+    if total > cap:
+        messages.error(request, f"符合条件的问题有 {total} 条，超过单次导出上限 {cap} 条，"
+                                "请按单位、年度或状态筛选后分批导出")
+        return redirect(f"{reverse('ledger:list')}?{request.GET.urlencode()}")
     problems = list(qs.select_related("unit").prefetch_related("measures"))
     services.problem_export(actor=request.user, filters={k: v for k, v in filters.items() if v not in ("", None)},
                             count=len(problems))

@@ -61,3 +61,29 @@ def test_the_liaison_gets_404_outside_its_unit(api_for: Any, liaison: Any, make_
     assert _post(api, f"/api/v1/problems/{other.pk}/transitions", {"to_status": "in_progress"}).status_code == 404
     assert [p["id"] for p in api.get("/api/v1/problems").json()["items"]] == [own.pk]
     assert _post(api, "/api/v1/problems", {"title": "x", "unit_id": district.health.pk}).status_code == 404
+
+
+def test_patch_problem_and_measure(district: Any, staff: Any, liaison: Any, api_for: Any) -> None:
+    from bianban.ledger.models import Problem
+    from bianban.ledger.services import measure_create, problem_create
+
+    problem = problem_create(actor=staff, source="manual", title="编制台账不一致", unit=district.school)
+    measure = measure_create(actor=staff, problem=problem, description="核对台账")
+    api = api_for(staff)
+    response = api.patch(f"/api/v1/problems/{problem.pk}", {"responsible": "王五", "deadline": "2099-03-01"},
+                         content_type="application/json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["responsible"] == "王五" and body["deadline"] == "2099-03-01" and body["title"] == "编制台账不一致"
+    response = api.patch(f"/api/v1/problems/{problem.pk}", {"deadline": "2000-01-01"},
+                         content_type="application/json")
+    assert response.status_code == 422 and "整改时限不能早于发现日期" in response.json()["message"]
+    response = api.patch(f"/api/v1/problems/{problem.pk}/measures/{measure.pk}", {"owner": "赵六"},
+                         content_type="application/json")
+    assert response.status_code == 200 and response.json()["owner"] == "赵六"
+    assert response.json()["description"] == "核对台账"
+    # A liaison may not move a problem to a unit outside their scope.
+    response = api_for(liaison).patch(f"/api/v1/problems/{problem.pk}", {"unit_id": district.hospital.pk},
+                                      content_type="application/json")
+    assert response.status_code == 404
+    assert Problem.objects.get(pk=problem.pk).unit_id == district.school.pk

@@ -246,3 +246,56 @@ def test_a_problem_cannot_name_a_person_the_actor_cannot_see(district, liaison):
     problem = services.problem_create(actor=liaison, source="manual", title="x", unit=district.school,
                                       person=visible)
     assert problem.person == visible
+
+
+def test_problem_and_measure_can_be_corrected_while_open(district: Any, staff: Any, client_for: Any) -> None:
+    from bianban.ledger.models import Measure, Problem, ProblemEvent
+    from bianban.ledger.services import measure_create, problem_create
+
+    problem = problem_create(actor=staff, source="manual", title="档案缺失", unit=district.school)
+    measure = measure_create(actor=staff, problem=problem, description="补齐档案")
+    client = client_for(staff)
+    page = client.get(f"/ledger/{problem.pk}/")
+    assert f"/ledger/{problem.pk}/edit/" in page.content.decode()
+    assert f"/ledger/{problem.pk}/measures/{measure.pk}/edit/" in page.content.decode()
+    response = client.post(f"/ledger/{problem.pk}/edit/", {
+        "title": "人事档案缺失", "description": "3人", "category": "real_name", "unit": district.edu.pk,
+        "responsible": "张三", "deadline": "2099-01-01"})
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert (problem.title, problem.unit_id, problem.responsible) == ("人事档案缺失", district.edu.pk, "张三")
+    assert ProblemEvent.objects.filter(problem=problem, kind="edited").exists()
+    bad = client.post(f"/ledger/{problem.pk}/edit/", {"title": "", "category": "other", "unit": district.edu.pk})
+    assert bad.status_code == 422 and "必填" in bad.content.decode()
+    response = client.post(f"/ledger/{problem.pk}/measures/{measure.pk}/edit/",
+                           {"description": "补齐人事档案", "owner": "李四", "deadline": "2099-02-01", "note": "已联系"})
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert (measure.description, measure.owner, measure.note) == ("补齐人事档案", "李四", "已联系")
+    # Out of scope: another unit's problem cannot be edited.
+    other = problem_create(actor=staff, source="manual", title="其他", unit=district.hospital)
+    assert Problem.objects.filter(pk=other.pk).exists() and Measure.objects.count() == 1
+
+
+def test_liaison_cannot_edit_outside_scope(district: Any, staff: Any, liaison: Any, client_for: Any) -> None:
+    from bianban.ledger.services import problem_create
+
+    problem = problem_create(actor=staff, source="manual", title="医院问题", unit=district.hospital)
+    response = client_for(liaison).post(f"/ledger/{problem.pk}/edit/", {
+        "title": "改", "category": "other", "unit": district.edu.pk})
+    assert response.status_code == 404
+    problem.refresh_from_db()
+    assert problem.title == "医院问题"
+
+
+def test_export_refuses_more_rows_than_the_cap(district: Any, staff: Any, client_for: Any, settings: Any) -> None:
+    from bianban.ledger.services import problem_create
+
+    for n in range(3):
+        problem_create(actor=staff, source="manual", title=f"问题{n}", unit=district.edu)
+    settings.BIANBAN = {**settings.BIANBAN, "EXPORT_MAX_ROWS": 2}
+    response = client_for(staff).get("/ledger/export/", follow=True)
+    assert "超过单次导出上限 2 条" in response.content.decode()
+    settings.BIANBAN = {**settings.BIANBAN, "EXPORT_MAX_ROWS": 3}
+    response = client_for(staff).get("/ledger/export/")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
