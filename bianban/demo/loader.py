@@ -79,6 +79,7 @@ class DemoResult:
     already_loaded: bool
     complete: bool = True  # False: an earlier load stopped halfway (the last demo login is missing)
     units: int = 0
+    check_run: str = ""
     units_by_kind: dict[str, int] = field(default_factory=dict)
     divisions: int = 0
     charters: int = 0
@@ -158,6 +159,15 @@ def load_register(*, actor: Any, plan: StaffingPlan, units: dict[str, Unit], peo
     progress.done()
 
 
+def load_verification(*, actor: Any) -> Any:
+    """A first verification run over the whole register, so the ledger starts with what the office would find
+    (the deliberate problems of staffing.py) and the next run has one to compare with."""
+    from bianban.checks.services import check_run_execute, check_run_request
+
+    run = check_run_request(actor=actor)
+    return check_run_execute(run_id=run.pk)
+
+
 def load_accounts(*, actor: Any, accounts: tuple[DemoAccount, ...], units: dict[str, Unit]) -> int:
     """One login per role (the superuser exists already), with its grant."""
     created = 0
@@ -175,9 +185,13 @@ def load_accounts(*, actor: Any, accounts: tuple[DemoAccount, ...], units: dict[
 
 def demo_totals() -> DemoResult:
     """What the database holds now (the whole database: this is a system summary, not a user's view)."""
+    from bianban.checks.models import CheckRun
+
     by_kind = {label: Unit.objects.filter(kind=value).count() for value, label in UnitKind.choices}
+    latest = CheckRun.objects.filter(status="done").order_by("-pk").first()
     return DemoResult(
         already_loaded=True, units=sum(by_kind.values()), units_by_kind=by_kind,
+        check_run=f"核查 #{latest.pk}（基准日 {latest.as_of:%Y-%m-%d}）：{latest.message}" if latest else "",
         divisions=Division.objects.count(), charters=Charter.objects.filter(is_current=True).count(),
         people=Person.objects.count(), users=get_user_model().objects.count(), staffing=staffing_totals(),
     )
@@ -197,6 +211,7 @@ def load_demo(*, seed: int = SEED, units_limit: int | None = None, people: int =
     units = load_units(actor=admin, specs=plan.units, stream=stream)
     persons = load_people(actor=admin, specs=plan.people, units=units, stream=stream)
     load_register(actor=admin, plan=plan.staffing, units=units, people=persons, stream=stream)
+    load_verification(actor=admin)
     load_accounts(actor=admin, accounts=plan.accounts, units=units)
     result = demo_totals()
     result.already_loaded = False

@@ -209,6 +209,18 @@ def test_exactly_the_deliberate_problems_are_there_for_verification_to_find() ->
     assert len(result.staffing.problems) == 4 and result.staffing.problems == staffing_problems()
     assert [p.split("：")[0] for p in result.staffing.problems] == [
         "超编（预警模式）", "超职数（预警模式）", "超过法定退休时间仍在编", "用编核准逾期未处理"]
+    # The demo's first verification run (as of the real today) finds these, and the ledger holds one problem for
+    # each finding. Later in the calendar more of the demo's staff pass their retirement month, hence ≥.
+    from bianban.checks.models import CheckRun
+    from bianban.ledger.models import Problem
+
+    (run,) = CheckRun.objects.all()
+    found = {rule: n for rule, n in run.counts.items() if n}
+    assert set(found) == {"over_quota", "over_posts", "past_retirement", "expired_approval"}
+    assert found["over_quota"] == found["over_posts"] == found["expired_approval"] == 1
+    assert found["past_retirement"] >= 1
+    assert Problem.objects.filter(source="check").count() == run.finding_count
+    assert result.check_run.startswith(f"核查 #{run.pk}") and f"共发现 {run.finding_count} 项问题" in result.check_run
 
 
 @pytest.mark.django_db

@@ -72,4 +72,6 @@ class Command(BaseCommand):
         if s.problems:
             lines.append(f"供核查发现的问题（故意设置，截至 {DEMO_DATE:%Y-%m-%d}）：")
             lines += [f"  {n}. {problem}" for n, problem in enumerate(s.problems, start=1)]
+        if result.check_run:
+            lines.append(result.check_run)
         return "\n".join(lines)
