@@ -162,3 +162,10 @@ def _execute(run: CheckRun, started: float) -> None:
                   timings=timings, problems_opened=opened, problems_resolved=data_resolved, message=message)
         audit(actor=run.actor, action="check_run.done", target=run, unit_id=run.root_id,
               changes={"finding_count": [None, len(findings)], "counts": [None, counts]})
+
+
+@transaction.atomic(durable=True)
+def findings_export(*, actor: Any, run: CheckRun, rule: str, count: int) -> None:
+    """Record that the actor exported a run's findings (they name persons)."""
+    audit(actor=actor, action="check_run.export", target=run, unit_id=run.root_id,
+          changes={"rule": [None, rule], "count": [None, count]})

@@ -2,7 +2,9 @@
 progress and then shows the findings grouped by rule, each linking to its subject and to its ledger problem."""
 
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import has_perm
 from bianban.checks import selectors, services
 from bianban.checks.choices import Change, Subject
+from bianban.checks.exports import findings_workbook
 from bianban.checks.forms import CheckRunForm
 from bianban.checks.models import CheckRun, Finding
 from bianban.checks.rules import RULES, rule_by_code
@@ -21,6 +24,7 @@ from bianban.core.exceptions import DomainError, NotFound
 from bianban.core.pagination import paginate
 
 RESOLVED = "resolved"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _run(request: HttpRequest, pk: int) -> CheckRun:
@@ -111,6 +115,29 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["resolved_count"] = selectors.resolved_since_previous(request.user, run).count()
         context.update(_findings_context(request, run))
     return render(request, "checks/detail.html", context)
+
+
+@perm_required(Perm.UNITS_VIEW)
+def export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's findings the reader may see, filtered like the page (?rule=, ?change=), as xlsx; audited."""
+    run = _run(request, pk)
+    if not run.finished:
+        raise Http404("核查尚未完成")
+    rule = rule_by_code(request.GET.get("rule", ""))
+    change = request.GET.get("change", "")
+    qs = selectors.findings_search(request.user, run, rule=rule.code if rule else "",
+                                   change=change if change in Change.values else "")
+    cap = settings.BIANBAN["EXPORT_MAX_ROWS"]
+    total = qs.count()
+    if total > cap:
+        messages.error(request, f"符合条件的核查发现有 {total} 条，超过单次导出上限 {cap} 条，请按规则筛选后分批导出")
+        return redirect(f"{reverse('checks:detail', args=[run.pk])}?{request.GET.urlencode()}")
+    content = findings_workbook(run, qs.iterator(chunk_size=2000))
+    services.findings_export(actor=request.user, run=run, rule=rule.code if rule else "", count=total)
+    name = quote(f"核查{run.pk}-发现-{run.as_of:%Y%m%d}.xlsx")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
 
 
 @perm_required(Perm.UNITS_VIEW)
