@@ -5,6 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bianban.accounts.models import Grant
+from bianban.checks.choices import RunStatus
+from bianban.checks.selectors import findings_for_user, runs_for_user
+from bianban.ledger.selectors import problems_for_user, status_counts
 from bianban.people.selectors import people_for_user
 from bianban.units.selectors import units_for_user
 
@@ -17,5 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "grants": Grant.objects.filter(user=request.user).select_related("unit"),
         "unit_count": units.filter(status="active").count(),
         "people_count": people.count(),
+        "problems": (problems := status_counts(problems_for_user(request.user))),
+        "open_problems": problems["total"] - problems["closed"],
     }
+    latest = runs_for_user(request.user).filter(status=RunStatus.DONE).order_by("-finished_at", "-pk").first()
+    if latest is not None:
+        context["latest_run"] = latest
+        context["latest_findings"] = findings_for_user(request.user, latest).count()
     return render(request, "home.html", context)

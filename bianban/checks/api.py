@@ -15,7 +15,7 @@ from bianban.checks.choices import Change
 from bianban.checks.models import CheckRun, Finding
 from bianban.checks.rules import RULES, Rule
 from bianban.checks.tasks import run_check
-from bianban.core.exceptions import NotFound
+from bianban.core.exceptions import NotFound, ValidationFailed
 from bianban.units.selectors import unit_get_for_user
 
 router = Router(tags=["编制核查"])
@@ -49,10 +49,10 @@ class CheckRunOut(Schema):
     progress: int = Field(description="进度百分比")
     stage: str
     feeds_ledger: bool
-    finding_count: int
+    finding_count: int = Field(description="发现数（非全区授权的用户：只计其有权查看的单位）")
     new_count: int
     persisting_count: int
-    resolved_count: int
+    resolved_count: int | None = Field(description="上次以来已消除；非全区授权用户在列表中为空")
     problems_opened: int
     problems_resolved: int
     previous_id: int | None
@@ -72,6 +72,33 @@ class CheckRunOut(Schema):
     @staticmethod
     def resolve_progress(obj: CheckRun) -> int:
         return obj.percent
+
+    # Readers without a district-wide grant get the run's figures over their own units (runs_for_user).
+    @staticmethod
+    def resolve_finding_count(obj: CheckRun) -> int:
+        return getattr(obj, "visible_findings", obj.finding_count)
+
+    @staticmethod
+    def resolve_new_count(obj: CheckRun) -> int:
+        return getattr(obj, "visible_new", obj.new_count)
+
+    @staticmethod
+    def resolve_persisting_count(obj: CheckRun) -> int:
+        if hasattr(obj, "visible_findings"):
+            return obj.visible_findings - obj.visible_new
+        return obj.persisting_count
+
+    @staticmethod
+    def resolve_resolved_count(obj: CheckRun) -> int | None:
+        if hasattr(obj, "visible_findings"):
+            return getattr(obj, "visible_resolved", None)
+        return obj.resolved_count
+
+    @staticmethod
+    def resolve_message(obj: CheckRun) -> str:
+        if hasattr(obj, "visible_findings") and obj.status == "done":
+            return f"您有权查看的单位中发现 {obj.visible_findings} 项问题（新发现 {obj.visible_new} 项）"
+        return obj.message
 
 
 class CheckRunDetailOut(CheckRunOut):
@@ -104,6 +131,8 @@ def _rule_out(rule: Rule) -> dict[str, Any]:
 def _detail(request: HttpRequest, run: CheckRun) -> CheckRun:
     run.rules = [{"rule": row["rule"].code, "title": row["rule"].title, "count": row["count"], "new": row["new"]}
                  for row in selectors.rule_summary(request.user, run)]
+    if hasattr(run, "visible_findings"):
+        run.visible_resolved = selectors.resolved_since_previous(request.user, run).count()
     return run
 
 
@@ -126,7 +155,12 @@ def run_create(request: HttpRequest, payload: CheckRunIn) -> Status:
             root = unit_get_for_user(request.user, payload.root_unit_id)
         except NotFound:
             raise NotFound("机构不存在或无权访问", details={"root_unit_id": ["机构不存在或无权访问"]}) from None
-    run = services.check_run_request(actor=request.user, root=root, as_of=payload.as_of)
+    try:
+        run = services.check_run_request(actor=request.user, root=root, as_of=payload.as_of)
+    except ValidationFailed as exc:
+        if "root" in (exc.details or {}):  # the service's field is this API's root_unit_id
+            raise ValidationFailed(exc.message, details={"root_unit_id": exc.details["root"]}) from None
+        raise
     run_check.enqueue(run.pk)
     return Status(202, _detail(request, selectors.run_get_for_user(request.user, run.pk)))
 

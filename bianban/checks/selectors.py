@@ -6,19 +6,37 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from bianban.accounts.choices import Perm
-from bianban.accounts.scoping import has_district_perm, has_perm, restrict
+from bianban.accounts.models import Grant
+from bianban.accounts.scoping import has_district_perm, has_perm, restrict, unit_q
 from bianban.checks.choices import Change
 from bianban.checks.models import CheckRun, Finding
 from bianban.checks.rules import RULES
 from bianban.core.exceptions import NotFound
 from bianban.ledger.choices import ProblemSource, ProblemStatus
 from bianban.ledger.models import Problem
+from bianban.units.models import Unit
 
 
 def runs_for_user(user: Any) -> QuerySet[CheckRun]:
+    """District-wide readers see every run. Others see the runs that covered some of their units (whole-register
+    runs, runs over a unit above theirs, runs inside their subtree), each annotated with `visible_findings` and
+    `visible_new`: how many of its findings concern their units (the run's own totals are the district's)."""
     if not has_perm(user, Perm.UNITS_VIEW):
         return CheckRun.objects.none()
-    return CheckRun.objects.select_related("root", "actor")
+    runs = CheckRun.objects.select_related("root", "actor").order_by("-created_at", "-id")
+    if sees_whole_run(user):
+        return runs
+    inside = unit_q(user, Perm.UNITS_VIEW, prefix="root__") or Q(pk__in=[])
+    above: set[str] = set()
+    for path in restrict(Unit.objects.all(), user, Perm.UNITS_VIEW).filter(
+            pk__in=Grant.objects.filter(user=user).values("unit_id")).values_list("path", flat=True):
+        parts = path.strip("/").split("/")
+        above.update("/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts)))
+    visible = unit_q(user, Perm.UNITS_VIEW, prefix="findings__unit__") or Q(pk__in=[])
+    return runs.filter(Q(root__isnull=True) | inside | Q(root__path__in=sorted(above))).annotate(
+        visible_findings=Count("findings", filter=visible),
+        visible_new=Count("findings", filter=visible & Q(findings__change=Change.NEW)),
+    )
 
 
 def run_get_for_user(user: Any, pk: int) -> CheckRun:

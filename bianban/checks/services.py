@@ -128,8 +128,12 @@ def check_run_execute(*, run_id: int) -> CheckRun:
 
 def _execute(run: CheckRun, started: float) -> None:
     scope = Scope(as_of=run.as_of, root_path=run.root.path if run.root_id else None)
-    run.previous = (CheckRun.objects.filter(root_id=run.root_id, status=RunStatus.DONE).exclude(pk=run.pk)
-                    .order_by("-finished_at", "-pk").first())
+    # Today's runs compare with the last run of today's register over the same scope; a run as of a past date
+    # with the last run as of that same date (re-checking a day after corrections to the journal).
+    earlier = CheckRun.objects.filter(root_id=run.root_id, status=RunStatus.DONE, feeds_ledger=run.feeds_ledger)
+    if not run.feeds_ledger:
+        earlier = earlier.filter(as_of=run.as_of)
+    run.previous = earlier.exclude(pk=run.pk).order_by("-finished_at", "-pk").first()
     previous_keys = set(Finding.objects.filter(run=run.previous).values_list("key", flat=True)) \
         if run.previous else set()
     findings: list[Finding] = []

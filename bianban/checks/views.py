@@ -66,7 +66,8 @@ def list_view(request: HttpRequest) -> HttpResponse:
                 run_check.enqueue(run.pk)
                 messages.success(request, f"已发起核查 #{run.pk}（{run.scope_label}）")
                 return redirect("checks:detail", pk=run.pk)
-    context = {"form": form, **paginate(request, selectors.runs_for_user(request.user))}
+    context = {"form": form, "whole": selectors.sees_whole_run(request.user),
+               **paginate(request, selectors.runs_for_user(request.user))}
     return render(request, "checks/list.html", context, status=422 if form is not None and form.errors else 200)
 
 
@@ -79,10 +80,21 @@ def rules_view(request: HttpRequest) -> HttpResponse:
 def status_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The polled progress block; once the run has finished the whole page is reloaded to show the findings."""
     run = _run(request, pk)
-    response = render(request, "checks/detail.html#status", {"run": run})
+    response = render(request, "checks/detail.html#status", _summary_context(request, run))
     if run.finished and request.GET.get("polling"):
         response["HX-Refresh"] = "true"
     return response
+
+
+def _summary_context(request: HttpRequest, run: CheckRun) -> dict[str, Any]:
+    """The run with what the reader may see of it: per-rule counts and totals over their units only."""
+    context: dict[str, Any] = {"run": run, "whole": selectors.sees_whole_run(request.user)}
+    if run.finished:
+        context["summary"] = summary = selectors.rule_summary(request.user, run)
+        context["visible_count"] = sum(row["count"] for row in summary)
+        context["visible_new"] = sum(row["new"] for row in summary)
+        context["resolved_count"] = selectors.resolved_since_previous(request.user, run).count()
+    return context
 
 
 def _findings_context(request: HttpRequest, run: CheckRun) -> dict[str, Any]:
@@ -109,10 +121,8 @@ def _findings_context(request: HttpRequest, run: CheckRun) -> dict[str, Any]:
 @perm_required(Perm.UNITS_VIEW)
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    context: dict[str, Any] = {"run": run, "whole": selectors.sees_whole_run(request.user)}
+    context = _summary_context(request, run)
     if run.finished:
-        context["summary"] = selectors.rule_summary(request.user, run)
-        context["resolved_count"] = selectors.resolved_since_previous(request.user, run).count()
         context.update(_findings_context(request, run))
     return render(request, "checks/detail.html", context)
 
@@ -144,6 +154,12 @@ def export_view(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A finding by id (the ledger links here): its run's page, filtered to its rule."""
     finding = Finding.objects.filter(pk=pk).select_related("run").first()
-    if finding is None or not selectors.findings_for_user(request.user, finding.run).filter(pk=pk).exists():
+    if finding is None:
         raise Http404("核查发现不存在或无权访问")
-    return redirect(f"{reverse('checks:detail', args=[finding.run_id])}?rule={finding.rule}#finding-{finding.pk}")
+    same_rule = selectors.findings_search(request.user, finding.run, rule=finding.rule)
+    if not same_rule.filter(pk=pk).exists():
+        raise Http404("核查发现不存在或无权访问")
+    # The page of the run's list (ordered by pk within the rule) that holds this finding.
+    page = same_rule.filter(pk__lt=pk).count() // settings.BIANBAN["PAGE_SIZE"] + 1
+    url = reverse("checks:detail", args=[finding.run_id])
+    return redirect(f"{url}?rule={finding.rule}&page={page}#finding-{finding.pk}")

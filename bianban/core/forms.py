@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from bianban.core.exceptions import DomainError
+from bianban.core.exceptions import DomainError, ValidationFailed
 
 
 class BootstrapFormMixin:
@@ -38,9 +38,11 @@ class BootstrapFormMixin:
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} is-invalid".strip()
 
     def add_domain_error(self, exc: DomainError) -> None:
-        """Show a service's ValidationFailed next to the fields it names; the rest goes to the top."""
+        """Show a service's ValidationFailed next to the fields it names; the rest goes to the top. Other domain
+        errors (conflicts, permissions) carry data, not messages, in `details`: only their message is shown."""
         placed = False
-        for field, messages in (exc.details or {}).items():
+        details = (exc.details or {}) if isinstance(exc, ValidationFailed) else {}
+        for field, messages in details.items():
             target = field if field in self.fields else None  # type: ignore[attr-defined]
             for message in messages if isinstance(messages, list) else [messages]:
                 self.add_error(target, str(message))  # type: ignore[attr-defined]
