@@ -42,6 +42,11 @@ class CheckRun(models.Model):
         verbose_name = verbose_name_plural = "核查"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["root", "status", "-finished_at"])]
+        constraints = [
+            # One run at a time (services.check_run_request): two runs syncing the ledger would race.
+            models.UniqueConstraint(models.Value(1), condition=models.Q(status__in=["queued", "running"]),
+                                    name="checkrun_one_active", violation_error_message="已有核查正在进行"),
+        ]
 
     def __str__(self) -> str:
         return f"核查 #{self.pk}（{self.scope_label}，基准日 {self.as_of:%Y-%m-%d}）"

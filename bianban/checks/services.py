@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bianban.accounts.choices import Perm
@@ -54,17 +54,31 @@ def check_run_request(*, actor: Any, root: Any = None, as_of: date | None = None
     if root is not None and not root.is_active and (root.abolished_on is None or root.abolished_on <= as_of):
         raise ValidationFailed.on("root", f"{root.name}已撤销，请选择存续的机构或更早的基准日")
     _require_scope(actor, root)
-    busy = (CheckRun.objects.select_for_update().filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
-                                                        created_at__gt=timezone.now() - STALE_AFTER)
-            .order_by("pk").first())
+    active = CheckRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+    for stale in active.filter(created_at__lte=timezone.now() - STALE_AFTER).select_related("root"):
+        CheckRun.objects.filter(pk=stale.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
+                                                    message="超过一小时未完成，视为中断（后台任务进程可能已停止）")
+        audit(actor=None, action="check_run.abandon", target=stale, unit_id=stale.root_id,
+              changes={"status": [stale.status, RunStatus.FAILED]})
+    busy = active.order_by("pk").first()
     if busy is not None:
-        raise Conflict(f"核查 #{busy.pk}（{busy.scope_label}）尚未完成，请待其完成后再发起",
-                       details={"run_id": busy.pk})
-    run = CheckRun.objects.create(root=root, as_of=as_of, actor=actor if getattr(actor, "pk", None) else None,
-                                  feeds_ledger=as_of >= today, rules_total=len(RULES))
+        raise _busy(busy)
+    try:
+        # The partial unique index on active runs settles two requests racing past the check above.
+        with transaction.atomic():
+            run = CheckRun.objects.create(root=root, as_of=as_of, actor=actor if getattr(actor, "pk", None) else None,
+                                          feeds_ledger=as_of >= today, rules_total=len(RULES))
+    except IntegrityError:
+        raise _busy(active.order_by("pk").first()) from None
     audit(actor=actor, action="check_run.request", target=run, unit_id=root.pk if root else None,
           changes={"as_of": [None, as_of.isoformat()], "root": [None, root.pk if root else None]})
     return run
+
+
+def _busy(run: CheckRun | None) -> Conflict:
+    if run is None:
+        return Conflict("已有核查正在进行，请待其完成后再发起")
+    return Conflict(f"核查 #{run.pk}（{run.scope_label}）尚未完成，请待其完成后再发起", details={"run_id": run.pk})
 
 
 def _progress(run: CheckRun, **fields: Any) -> None:

@@ -289,7 +289,7 @@ def problem_update(*, actor: Any, problem: Problem, title: str, description: str
     """Correct a problem while it is being rectified (待整改 or 整改中). Moving it to another responsible unit
     needs the right on both units."""
     require(actor, Perm.LEDGER_CHANGE, problem.unit)
-    problem = Problem.objects.select_for_update().select_related("unit").get(pk=problem.pk)
+    problem = Problem.objects.select_for_update(of=("self",)).select_related("unit").get(pk=problem.pk)
     if problem.status not in EDITABLE:
         raise ValidationFailed(f"问题当前为“{problem.get_status_display()}”，不能修改",
                                details={"__all__": ["问题已申请销号或已销号，不能修改"]})

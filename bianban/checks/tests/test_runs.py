@@ -200,3 +200,21 @@ def test_executing_twice_is_harmless(district: Any, staff: Any, over: Any) -> No
     check_run_execute(run_id=done.pk)
     assert Finding.objects.filter(run=done).count() == done.finding_count
     assert Problem.objects.count() == done.problems_opened
+
+
+def test_the_database_allows_one_active_run(district: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    CheckRun.objects.create(as_of=timezone.localdate(), status=RunStatus.RUNNING)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckRun.objects.create(as_of=timezone.localdate())
+    CheckRun.objects.create(as_of=timezone.localdate(), status=RunStatus.DONE)  # finished ones are not limited
+
+
+def test_a_stale_run_is_marked_abandoned(district: Any, staff: Any) -> None:
+    pending = check_run_request(actor=staff)
+    CheckRun.objects.filter(pk=pending.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    check_run_request(actor=staff)
+    pending.refresh_from_db()
+    assert pending.status == RunStatus.FAILED and "视为中断" in pending.message
+    assert AuditEvent.objects.filter(action="check_run.abandon", target_id=str(pending.pk)).exists()

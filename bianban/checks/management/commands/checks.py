@@ -68,9 +68,11 @@ class Command(BaseCommand):
             raise CommandError(exc.message, returncode=2) from None
         run = check_run_execute(run_id=run.pk)
         run.refresh_from_db()
+        # In registry order (PostgreSQL's jsonb keeps its own key order).
+        counts = {rule.code: run.counts.get(rule.code, 0) for rule in RULES} if run.counts else {}
         if options["json"]:
             self.stdout.write(json.dumps({
-                "run_id": run.pk, "status": run.status, "as_of": run.as_of.isoformat(), "findings": run.counts,
+                "run_id": run.pk, "status": run.status, "as_of": run.as_of.isoformat(), "findings": counts,
                 "seconds": run.seconds, "stages": run.timings, "new": run.new_count,
                 "persisting": run.persisting_count, "resolved": run.resolved_count,
                 "problems_opened": run.problems_opened, "problems_resolved": run.problems_resolved,
@@ -78,9 +80,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"核查 #{run.pk}（{run.scope_label}，基准日 {run.as_of:%Y-%m-%d}）：{run.message}")
             titles = {r.code: r.title for r in RULES}
-            for code, n in run.counts.items():
+            for code, n in counts.items():
                 if n:
-                    self.stdout.write(f"  {titles.get(code, code)}：{n}")
+                    self.stdout.write(f"  {titles[code]}：{n}")
             if run.seconds is not None:
                 self.stdout.write(f"用时 {run.seconds:.2f} 秒")
         if run.status != RunStatus.DONE:
