@@ -7,6 +7,7 @@ from bianban.accounts.api_auth import API_AUTH
 from bianban.checks.api import router as checks_router
 from bianban.core.api import ChineseJSONRenderer, install_error_handlers
 from bianban.ledger.api import router as ledger_router
+from bianban.party.api import router as party_router
 from bianban.people.api import router as people_router
 from bianban.staffing.api import router as staffing_router
 from bianban.units.api import router as units_router
@@ -29,3 +30,4 @@ api.add_router("/people", people_router)
 api.add_router("/", staffing_router)
 api.add_router("/problems", ledger_router)
 api.add_router("/", checks_router)
+api.add_router("/", party_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "bianban.staffing",
     "bianban.ledger",
     "bianban.checks",
+    "bianban.party",
     "bianban.demo",
     "bianban.bench",
 ]
@@ -189,6 +190,16 @@ BIANBAN = {
     # Largest roster workbook accepted for import, in MB.
     "IMPORT_MAX_MB": int(os.environ.get("BIANBAN_IMPORT_MAX_MB", "50")),
     "API_MAX_LIMIT": 500,
+    # Party branch rules where sources disagree (domain.md §6): make them settings, not constants.
+    "PARTY": {
+        "TERM_YEARS": 3,  # 支委会每届任期 default, 3–5 (党章第三十一条; 条例第二十一条: 机关一般3年)
+        "TERM_REMINDER_MONTHS": [6, 3],  # remind before the term ends
+        "COMMITTEE_MIN_FULL_MEMBERS": 7,  # 条例: ≥7 正式党员 set up a 支部委员会, fewer only a 书记
+        "PROBATION_MONTHS": 12,  # 党章第七条
+        "PROBATION_EXTENSION_MONTHS": [6, 12],  # an extension is at least 6 and at most 12 months
+        "EXCELLENT_MAX_SHARE": [1, 3],  # 民主评议: 优秀 at most one third of the members
+        "LECTURE_PERIOD": "quarter",  # 党课: no national frequency; common local rule quarterly
+    },
     # Most rows one xlsx export of a list (the ledger) may hold; larger selections are refused with a hint.
     "EXPORT_MAX_ROWS": int(os.environ.get("BIANBAN_EXPORT_MAX_ROWS", "20000")),
     # 整改时限 of a problem opened by verification, in working days from the run's date.

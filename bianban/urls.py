@@ -12,6 +12,7 @@ urlpatterns = [
     path("staffing/", include("bianban.staffing.urls")),
     path("ledger/", include("bianban.ledger.urls")),
     path("checks/", include("bianban.checks.urls")),
+    path("party/", include("bianban.party.urls")),
     path("roster/", include("bianban.staffing.roster.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),
