@@ -51,3 +51,13 @@ def voting_on_q(on: date, prefix: str = "") -> Q:
 
 def members_on(branch: Branch, on: date) -> QuerySet[Member]:
     return Member.objects.filter(member_on_q(on), branch=branch).select_related("person", "group")
+
+
+def member_for_user(user: Any, branch: Branch | None = None) -> Member | None:
+    """The current Member the logged-in user is (Member.user), in `branch` if given."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    members = Member.objects.filter(user=user, left_on__isnull=True).select_related("person", "branch")
+    if branch is not None:
+        members = members.filter(branch=branch)
+    return members.first()

@@ -114,6 +114,9 @@ class Member(models.Model):
     branch = models.ForeignKey(Branch, verbose_name="党支部", on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT,
                                related_name="party_memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="party_memberships",
+                             help_text="该党员登录本系统所用的账号（个人自评、互评投票、查看本人情况）")
     group = models.ForeignKey(PartyGroup, verbose_name="党小组", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="members")
     status = models.CharField("党员身份", max_length=16, choices=MemberStatus.choices)
@@ -138,6 +141,8 @@ class Member(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=Q(left_on__isnull=True), name="member_one_branch",
                                     violation_error_message="该人员已是其他（或本）党支部的党员"),
+            models.UniqueConstraint(fields=["user"], condition=Q(left_on__isnull=True, user__isnull=False),
+                                    name="member_one_user", violation_error_message="该账号已关联其他党员"),
             models.CheckConstraint(
                 condition=Q(status=MemberStatus.PROBATIONARY, full_on__isnull=True)
                 | Q(status=MemberStatus.FULL, full_on__isnull=False),
