@@ -23,6 +23,7 @@ from bianban.core.exceptions import DomainError, NotFound
 from bianban.core.pagination import paginate
 from bianban.party.access import branch_get_for_user, branches_for_user
 from bianban.party.choices import MemberStatus
+from bianban.party.dashboard import branch_dashboard
 from bianban.party.members import selectors, services
 from bianban.party.members.forms import (
     BranchForm,
@@ -115,6 +116,7 @@ def branch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": selectors.groups_of(branch),
         "can_change": unit_allows(request.user, Perm.PARTY_CHANGE, branch.unit),
         "dashboard_template": _dashboard_template(),
+        "dashboard": branch_dashboard(request.user, branch, timezone.localdate()),
         "today": timezone.localdate(),
         **paginate(request, members),
     }
