@@ -198,6 +198,8 @@ BIANBAN = {
         "PROBATION_MONTHS": 12,  # 党章第七条
         "PROBATION_EXTENSION_MONTHS": [6, 12],  # an extension is at least 6 and at most 12 months
         "EXCELLENT_MAX_SHARE": [1, 3],  # 民主评议: 优秀 at most one third of the members
+        # 民主评议 grades in use; some older local rules use only 优秀/合格/不合格 (domain.md §6.4).
+        "APPRAISAL_GRADES": ["EXCELLENT", "QUALIFIED", "BASIC", "UNQUALIFIED"],
         "LECTURE_PERIOD": "quarter",  # 党课: no national frequency; common local rule quarterly
     },
     # Most rows one xlsx export of a list (the ledger) may hold; larger selections are refused with a hint.

@@ -390,8 +390,12 @@ class ComplianceExemption(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "免除"
         ordering = ["rule", "year", "index"]
-        constraints = [models.UniqueConstraint(fields=["rule", "year", "index", "group"],
-                                               name="exemption_unique_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "year", "index", "group"], name="exemption_unique_period"),
+            # NULL groups are distinct to a plain unique index: a whole-period exemption needs its own.
+            models.UniqueConstraint(fields=["rule", "year", "index"], condition=Q(group__isnull=True),
+                                    name="exemption_unique_whole_period", violation_error_message="该期已免除"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule} {self.year}-{self.index}"
@@ -409,6 +413,7 @@ class Appraisal(models.Model):
     published_on = models.DateField("公布日期", null=True, blank=True)
     meeting = models.ForeignKey(Activity, verbose_name="评议会议", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
+    paper_ballots = models.PositiveIntegerField("已录入纸质选票", default=0)
     note = models.TextField("说明", blank=True)
 
     class Meta:

@@ -16,13 +16,11 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import unit_allows
 from bianban.core.exceptions import Conflict, NotFound, PermissionDenied
-from bianban.core.models import AuditEvent
 from bianban.party.access import branches_for_user, members_on, voting_on_q
 from bianban.party.choices import AppraisalGrade, AppraisalStatus
 from bianban.party.models import (
@@ -91,11 +89,8 @@ def voters_due(appraisal: Appraisal, members: list[Member] | None = None) -> lis
 
 
 def paper_ballot_count(appraisal: Appraisal) -> int:
-    """Paper ballots entered so far: one audit event each, written in the ballot's own transaction (which holds the
-    appraisal's row lock). A counter column on Appraisal would be the better home; see the area's report."""
-    return AuditEvent.objects.filter(
-        action=PAPER_VOTE_ACTION, target_type=ContentType.objects.get_for_model(Appraisal),
-        target_id=str(appraisal.pk)).count()
+    """Paper ballots entered so far (the counter ballot_enter_paper moves under the appraisal's row lock)."""
+    return Appraisal.objects.filter(pk=appraisal.pk).values_list("paper_ballots", flat=True).first() or 0
 
 
 @dataclass(frozen=True)

@@ -389,6 +389,7 @@ def ballot_enter_paper(*, actor: Any, appraisal: Appraisal, grades: Mapping[Any,
     if missing and missing[0].pk not in {m.pk for m in due}:
         raise ValidationFailed.on("grades", f"{missing[0].person.name}没有表决权，其一栏不应空白，请录入等次")
     _add_to_tallies(appraisal, cleaned)
+    Appraisal.objects.filter(pk=appraisal.pk).update(paper_ballots=F("paper_ballots") + 1)
     audit(actor=actor, action=PAPER_VOTE_ACTION, target=appraisal, unit_id=appraisal.branch.unit_id,
           changes={"paper_ballots": [entered, entered + 1]})
     return entered + 1

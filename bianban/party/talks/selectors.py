@@ -3,11 +3,11 @@ The yearly coverage of 条例第十九条's pairs is in talks/coverage.py."""
 
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from bianban.accounts.choices import Perm
 from bianban.core.exceptions import NotFound
-from bianban.party.access import branches_for_user
+from bianban.party.access import branches_for_user, member_for_user
 from bianban.party.choices import TalkKind, TalkRole
 from bianban.party.models import Branch, Member, Talk, TalkParticipant
 from bianban.party.talks.coverage import Coverage, PairGap, talk_coverage
@@ -20,6 +20,13 @@ def talks_for_user(user: Any, *, branch: Branch | int | None = None, kind: str =
     """The talks of the branches the user may `perm`, filtered; `member` takes the talks they took part in (as
     talker or talked-to). Unknown kinds match nothing."""
     qs = Talk.objects.filter(branch__in=branches_for_user(user, perm).values("pk"))
+    own = member_for_user(user)
+    if own is not None:
+        # What is said in a talk stays with its participants and the committee: a member of the branch who may
+        # not change its records reads only the talks they took part in (reviewers from outside read all).
+        keeps = branches_for_user(user, Perm.PARTY_CHANGE).values("pk")
+        took_part = TalkParticipant.objects.filter(member=own).values("talk_id")
+        qs = qs.filter(Q(branch__in=keeps) | ~Q(branch=own.branch_id) | Q(pk__in=took_part))
     if branch is not None:
         qs = qs.filter(branch=branch)
     if kind:

@@ -76,7 +76,7 @@ def test_a_talk_posted_with_a_problem_opens_it_in_the_ledger(branch: Any, admin:
 
 
 def test_a_member_may_read_but_gets_403_for_writes(branch: Any, api_for: Any, add_talk: Any) -> None:  # noqa: F811
-    talk = add_talk(0, 1)
+    talk = add_talk(0, 6)  # the member persona (full[6]) took part: they may read it
     api = api_for(branch.users.member)
     assert api.get(f"/api/v1/talks/{talk.pk}").status_code == 200
     assert _send(api, "post", "/api/v1/talks", _payload(branch)).status_code == 403

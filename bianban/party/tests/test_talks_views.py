@@ -97,11 +97,11 @@ def test_editing_a_talk_changes_its_participants(branch: Any, client_for: Any, a
     assert list(talk.participants.filter(role="talked").values_list("member_id", flat=True)) == [branch.full[5].pk]
 
 
-def test_the_list_filters_by_kind_and_member_and_counts_person_times(branch: Any, client_for: Any,
+def test_the_list_filters_by_kind_and_member_and_counts_person_times(branch: Any, client_for: Any, reviewer: Any,
                                                                     add_talk: Any) -> None:  # noqa: F811
     add_talk(0, 1, 2, topic="集体谈心")
     add_talk(0, 4, kind=TalkKind.INTEGRITY, topic="节前廉政谈话")
-    client = client_for(branch.users.member)
+    client = client_for(reviewer)
     body = client.get(reverse("party:talk_list")).content.decode()
     assert "集体谈心" in body and "节前廉政谈话" in body
     assert "合计 3 人次" in body and "谈心谈话 2 人次" in body and "廉政谈话 1 人次" in body
@@ -123,7 +123,7 @@ def test_the_coverage_page_shows_the_matrix_and_the_gaps(branch: Any, client_for
 
 
 def test_members_may_read_but_not_record_talks(branch: Any, client_for: Any, add_talk: Any) -> None:  # noqa: F811
-    talk = add_talk(0, 1)
+    talk = add_talk(0, 6)  # the member persona (full[6]) took part: they may read it
     client = client_for(branch.users.member)
     assert client.get(reverse("party:talk_detail", args=[talk.pk])).status_code == 200
     assert client.get(f"{reverse('party:talk_create')}?branch={branch.branch.pk}").status_code == 404
@@ -145,3 +145,17 @@ def test_another_branchs_secretary_and_outsiders_get_404(branch: Any, other_bran
     for user in (outsider, liaison):
         assert client_for(user).get(reverse("party:talk_detail", args=[talk.pk])).status_code == 404
         assert client_for(user).get(reverse("party:talk_list")).status_code == 404
+
+
+def test_a_member_reads_only_the_talks_they_took_part_in(
+        branch: Any, member: Any, secretary: Any, reviewer: Any, add_talk: Any, client_for: Any) -> None:  # noqa: F811
+    # The `member` persona is branch.full[6]; the secretary talks with two others, then with them.
+    others = add_talk(branch.secretary, branch.full[1], branch.full[2])
+    own = add_talk(branch.secretary, branch.full[6])
+    from bianban.party.talks.selectors import talks_for_user
+
+    assert set(talks_for_user(member)) == {own}
+    assert set(talks_for_user(secretary)) == {others, own}
+    assert set(talks_for_user(reviewer)) == {others, own}
+    assert client_for(member).get(f"/party/talks/{others.pk}/").status_code == 404
+    assert client_for(member).get(f"/party/talks/{own.pk}/").status_code == 200
