@@ -5,7 +5,9 @@ SQLite file there is migrated and filled by `bianban synth` (the first benchmark
 benchmark works on its own copy of that file, through child processes whose DATABASE_URL, BIANBAN_VAR_DIR and
 STATIC_ROOT point into the sandbox (`python -m bianban …` for commands, `python -m bianban.bench.child` for
 the workloads in workloads.py), and through a `bianban serve` (gunicorn) bound to 127.0.0.1 on a free port,
-always stopped afterwards. All traffic stays on 127.0.0.1; every child process has a time limit.
+always stopped afterwards. All traffic stays on 127.0.0.1; every child process has a time limit. The
+verification benchmarks are in verification.py; the PostgreSQL one works in a database it creates on the server
+the operator names (`--pg`) and drops afterwards.
 
 The database settings are the production ones (settings.py: WAL, synchronous=FULL, IMMEDIATE transactions),
 with DEBUG off.
@@ -17,28 +19,23 @@ import json
 import math
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlencode
 
 from django.conf import settings
 
-from bianban.bench.child import MARKER, SANDBOX_ENV
 from bianban.bench.report import EQUAL, HIGHER, LOWER, Result, document, machine, table, write_json
+from bianban.bench.sandbox import BenchError, Client, Sandbox
+from bianban.bench.verification import bench_checks, bench_checks_pg
 
 RESULTS_PATH = Path(settings.BASE_DIR) / "benchmarks" / "results.json"
 SEED = 1
@@ -71,170 +68,6 @@ API_PER_SECOND = 150
 PAGE_P95_MS = 150
 ROSTER_SECONDS = 20
 ROSTER_PEAK_MB = 600
-
-
-class BenchError(Exception):
-    """A benchmark could not run (its figure is reported as missing, with this message)."""
-
-
-class Sandbox:
-    """A temporary directory with the benchmark databases, static files and server logs."""
-
-    def __init__(self, root: Path, log: Callable[[str], None]) -> None:
-        self.root = root
-        self.log = log
-        self.template = root / "template.sqlite3"
-        self.static = root / "static"
-        self.secret = "bench-" + secrets.token_hex(24)
-        self._static_ready = False
-
-    def env(self, db: Path) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "BIANBAN_TESTING", "DEBUG"}}
-        env.update({
-            "DJANGO_SETTINGS_MODULE": "bianban.settings", "DATABASE_URL": f"sqlite:///{db}",
-            "BIANBAN_VAR_DIR": str(self.root / "var"), "STATIC_ROOT": str(self.static),
-            "MEDIA_ROOT": str(self.root / "media"), "SECRET_KEY": self.secret, "DEBUG": "0", "LOG_LEVEL": "WARNING",
-            "BIANBAN_QUOTA_REQUIRES_APPROVAL": "0", SANDBOX_ENV: str(db),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.BASE_DIR), os.environ.get("PYTHONPATH")])),
-        })
-        return env
-
-    def run(self, db: Path, args: list[str], timeout: float) -> subprocess.CompletedProcess:
-        try:
-            done = subprocess.run([sys.executable, *args], env=self.env(db), cwd=settings.BASE_DIR, text=True,
-                                  capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise BenchError(f"超时（{timeout:.0f} 秒）：{' '.join(args[:4])}") from None
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            raise BenchError(f"{' '.join(args[:4])} 失败（退出码 {done.returncode}）：{' / '.join(tail)}")
-        return done
-
-    def bianban(self, db: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-        return self.run(db, ["-m", "bianban", *args], timeout)
-
-    def workload(self, db: Path, name: str, timeout: float = 600, **kwargs: Any) -> dict[str, Any]:
-        done = self.run(db, ["-m", "bianban.bench.child", name, json.dumps(kwargs)], timeout)
-        for line in reversed(done.stdout.splitlines()):
-            if line.startswith(MARKER):
-                return json.loads(line[len(MARKER):])
-        raise BenchError(f"{name} 没有返回结果")
-
-    def copy(self, name: str) -> Path:
-        """A private copy of the synthesised database (with its WAL, should one be left)."""
-        if not self.template.exists():
-            raise BenchError("未运行（合成数据未生成）")
-        target = self.root / f"{name}.sqlite3"
-        for suffix in ("", "-wal"):
-            source = Path(f"{self.template}{suffix}")
-            if source.exists():
-                shutil.copyfile(source, f"{target}{suffix}")
-        return target
-
-    def drop(self, db: Path) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-
-    def collectstatic(self, db: Path) -> None:
-        """The production static files storage (manifest) needs collected files to render any page."""
-        if not self._static_ready:
-            self.bianban(db, "collectstatic", "--noinput", "-v0", timeout=300)
-            self._static_ready = True
-
-    @contextlib.contextmanager
-    def server(self, db: Path, workers: int) -> Iterator[int]:
-        """`bianban serve` (gunicorn, no task worker) on 127.0.0.1 and a free port; stopped on leaving, always."""
-        self.collectstatic(db)
-        port = free_port()
-        log = open(self.root / f"serve-{port}.log", "w")  # noqa: SIM115 (closed in finally)
-        command = [sys.executable, "-m", "bianban", "serve", "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", str(workers), "--no-worker"]
-        proc = subprocess.Popen(command, env=self.env(db), cwd=settings.BASE_DIR, stdout=log, stderr=log,
-                                start_new_session=True)
-        try:
-            wait_until_up(port, proc, timeout=60)
-            yield port
-        finally:
-            stop_group(proc)
-            log.close()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(port: int, proc: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(f"服务进程启动失败（退出码 {proc.returncode}）")
-        try:
-            status, _, _ = Client(port, timeout=5).get("/accounts/login/")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise BenchError(f"服务在 {timeout:.0f} 秒内未就绪")
-
-
-def stop_group(proc: subprocess.Popen) -> None:
-    """Stop `bianban serve` and the gunicorn processes it started (its own process group, nothing else)."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=20)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)  # gunicorn workers left behind, if any
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
-
-
-class Client:
-    """A tiny HTTP client for 127.0.0.1 with a cookie jar (http.client: no dependency)."""
-
-    def __init__(self, port: int, timeout: float = 30) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        started = time.perf_counter()
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (http.client.HTTPException, OSError):
-            self.conn.close()
-            raise
-        elapsed = time.perf_counter() - started
-        for raw in response.headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie(raw)
-            self.cookies.update({k: m.value for k, m in cookie.items()})
-        if response.will_close:
-            self.conn.close()
-        return response.status, data, elapsed
-
-    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
-        return self.request("GET", path, headers=headers)
-
-    def login(self, username: str, password: str) -> None:
-        status, page, _ = self.get("/accounts/login/")
-        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if status != 200 or not found:
-            raise BenchError("登录页面异常")
-        form = urlencode({"csrfmiddlewaretoken": found.group(1).decode(), "username": username,
-                          "password": password}).encode()
-        status, _, _ = self.request("POST", "/accounts/login/", body=form,
-                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
-        if status != 302 or "sessionid" not in self.cookies:
-            raise BenchError(f"登录失败（HTTP {status}）")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -443,6 +276,8 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sandbox, Sizes, bool], list[Result]]]
     "api_enrol": ("HTTP API 并发入编", bench_api_enrol),
     "unit_pages": ("单位编制页面", bench_unit_pages),
     "roster_import": ("实名制名册导入", bench_roster_import),
+    "checks": ("全量核查（SQLite，DuckDB 对照）", bench_checks),
+    "checks_pg": ("全量核查（PostgreSQL）", bench_checks_pg),
 }
 PLACEHOLDERS = {  # what a benchmark reports when it could not run at all
     "synth": [("synth_seconds", "合成数据生成（bianban synth）", "秒")],
@@ -450,13 +285,17 @@ PLACEHOLDERS = {  # what a benchmark reports when it could not run at all
     "api_enrol": [("api_enrol_per_s", "入编（HTTP API，8 个并发客户端）", "次/秒")],
     "unit_pages": [("unit_page_p95_ms", "单位页面 p95", "毫秒")],
     "roster_import": [("roster_import_seconds", "实名制名册导入", "秒")],
+    "checks": [("checks_seconds", "全量核查（SQLite）", "秒")],
+    "checks_pg": [("checks_pg_seconds", "全量核查（PostgreSQL）", "秒")],
 }
 
 
 def run_benchmarks(*, quick: bool, only: list[str] | None = None, output: Path | None = RESULTS_PATH,
-                   keep: bool = False, stream: TextIO = sys.stderr) -> tuple[list[Result], dict[str, Any]]:
+                   keep: bool = False, stream: TextIO = sys.stderr,
+                   pg_url: str | None = None) -> tuple[list[Result], dict[str, Any]]:
     """Run the benchmarks (synth always, the others as `only` selects), print progress to `stream`, write the
-    JSON document to `output`; returns the results and the document."""
+    JSON document to `output`; returns the results and the document. `pg_url`: a PostgreSQL server on which
+    the PostgreSQL benchmarks may create (and drop) throw-away databases; without it they report skipped."""
     sizes = QUICK if quick else FULL
     machine_info = machine()
     names = [n for n in BENCHMARKS if n == "synth" or not only or n in only]
@@ -467,7 +306,12 @@ def run_benchmarks(*, quick: bool, only: list[str] | None = None, output: Path |
         stream.write(f"[{time.perf_counter() - started:6.1f} 秒] {text}\n")
         stream.flush()
 
-    box = Sandbox(root, log)
+    box = Sandbox(root, log, pg_url=pg_url)
+    if pg_url:
+        try:
+            machine_info["postgresql"] = box.pg_version()
+        except Exception as exc:  # reported by the PostgreSQL benchmark itself
+            machine_info["postgresql"] = f"无法连接：{type(exc).__name__}"
     results: list[Result] = []
     try:
         for step, name in enumerate(names, 1):

@@ -43,6 +43,8 @@ class UnitPlan:
     path: str = ""
     depth: int = 0
     established_on: date = date(2000, 1, 1)
+    abolished_on: date | None = None  # a deliberate problem (defects.py): abolished, people still there
+    mixed_kind: bool = False  # a deliberate problem: holds a quota kind its kind of unit may not
 
 
 @dataclass
@@ -53,6 +55,8 @@ class LinePlan:
     funding: str
     approved: int = 0
     occupied: int = 0
+    reserved: int = 0
+    enforcement: str = ""  # empty: as settings.BIANBAN["QUOTA_ENFORCEMENT"] says for the kind
     document_no: str = ""
 
 
@@ -233,7 +237,8 @@ def plan_lines(rng: random.Random, units: list[UnitPlan], people: int, first_pk:
         allowed = ALLOWED_KINDS[unit.kind]
         base = _base_size(unit) * rng.uniform(0.5, 1.5)
         for i, (kind, funding) in enumerate(unit.quota):
-            assert kind in allowed and (funding == Funding.NONE) == (kind in UNFUNDED_KINDS)
+            assert kind in allowed or unit.mixed_kind
+            assert (funding == Funding.NONE) == (kind in UNFUNDED_KINDS)
             share = 1.0 if i == 0 else (0.12 if kind == QuotaKind.SERVICE_WORKER else 0.35)
             lines.append(LinePlan(first_pk + len(lines), unit, kind, funding))
             weights.append(base * share)

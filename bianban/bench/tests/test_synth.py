@@ -1,5 +1,6 @@
-"""`bianban synth` at tiny size: a register whose counters, journal, tree and ID numbers are all consistent,
-the same for the same seed, and never generated into a database that already has units (unless --force)."""
+"""`bianban synth` at tiny size: a register whose counters, journal, tree and ID numbers are all consistent
+(apart from the deliberate problems, test_defects.py), the same for the same seed, and never generated into a
+database that already has units (unless --force)."""
 
 import random
 from collections import Counter
@@ -19,11 +20,11 @@ from bianban.core.models import AuditEvent
 from bianban.core.validators import parse_id_number
 from bianban.people.models import Person
 from bianban.people.retirement import retirement_month
-from bianban.staffing.choices import MovementType
+from bianban.staffing.choices import ApprovalStatus, Enforcement, MovementType
 from bianban.staffing.history import lines_as_of, recomputed_now
-from bianban.staffing.models import Placement, PostQuota, QuotaLine, QuotaMovement
+from bianban.staffing.models import Approval, Placement, PostQuota, QuotaLine, QuotaMovement
 from bianban.staffing.rules import ALLOWED_KINDS, check_line_identity
-from bianban.units.models import Unit
+from bianban.units.models import Charter, Unit
 
 UNITS, PEOPLE = 30, 500
 
@@ -34,7 +35,10 @@ def fingerprint() -> tuple:
         list(QuotaLine.objects.order_by("pk").values_list("unit_id", "kind", "funding", "approved", "occupied")),
         list(PostQuota.objects.order_by("pk").values_list("unit_id", "grade", "approved", "filled")),
         list(Person.objects.order_by("pk").values_list("name", "id_number", "birth_date", "retirement_category")),
-        list(Placement.objects.order_by("pk").values_list("person_id", "line_id", "post_id", "started_on", "title")),
+        list(Placement.objects.order_by("pk").values_list("person_id", "line_id", "post_id", "started_on", "title",
+                                                          "approval_id")),
+        list(Charter.objects.order_by("pk").values_list("unit_id", "document_no", "issued_on", "quota", "posts")),
+        list(Approval.objects.order_by("pk").values_list("line_id", "count", "used", "issued_on", "valid_until")),
     )
 
 
@@ -51,22 +55,35 @@ def test_it_generates_the_requested_numbers_of_units_people_and_placements(synth
     assert Placement.objects.values("person").distinct().count() == PEOPLE  # one slot per person
 
 
-def test_every_lines_counters_agree_with_its_journal_and_placements(synthesized):
+def test_every_lines_counters_agree_with_its_journal_placements_and_approvals(synthesized):
     lines = list(QuotaLine.objects.all())
     assert len(lines) == synthesized.lines
     for line in lines:
         journal = line.movements.aggregate(n=Sum("delta"))["n"]
         active = line.placements.filter(on_quota=True, ended_on__isnull=True).count()
+        unused = sum(a.count - a.used for a in line.approvals.filter(status=ApprovalStatus.OPEN))
         assert line.approved == journal
         assert line.occupied == active
-        assert line.reserved == 0
-        assert line.approved_since == line.movements.get().effective_on
-        assert line.occupied <= line.approved
+        assert line.reserved == unused
+        assert line.approved_since == line.movements.order_by("effective_on").first().effective_on
+        assert line.occupied + line.reserved <= line.approved or line.enforcement == Enforcement.WARN
         state = recomputed_now(line)
         assert (state.approved, state.occupied, state.reserved) == (line.approved, line.occupied, line.reserved)
-    assert set(QuotaMovement.objects.values_list("type", flat=True)) == {MovementType.SET}
+    assert QuotaMovement.objects.count() == synthesized.movements
+    assert QuotaMovement.objects.filter(type=MovementType.SET).count() == len(lines)  # and a 核减 per over line
+    assert set(QuotaMovement.objects.values_list("type", flat=True)) == {MovementType.SET, MovementType.DECREASE}
     as_of = lines_as_of(lines, timezone.localdate())
-    assert all(as_of[line.pk].occupied == line.occupied for line in lines)
+    assert all((as_of[line.pk].occupied, as_of[line.pk].reserved) == (line.occupied, line.reserved) for line in lines)
+
+
+def test_used_approvals_are_cited_by_as_many_placements_started_while_they_were_valid(synthesized):
+    assert Approval.objects.filter(used__gt=0).exists()
+    for approval in Approval.objects.all():
+        cited = list(approval.placements.values_list("started_on", "line_id"))
+        assert len(cited) == approval.used < approval.count
+        assert approval.status == ApprovalStatus.OPEN and approval.issued_on <= approval.valid_until
+        assert all(approval.issued_on <= on <= timezone.localdate() and line == approval.line_id
+                   for on, line in cited)
 
 
 def test_nobody_is_placed_before_the_line_was_approved(synthesized):
@@ -75,16 +92,22 @@ def test_nobody_is_placed_before_the_line_was_approved(synthesized):
         assert started_on >= first[line_id]
 
 
-def test_lines_are_of_kinds_the_unit_may_hold(synthesized):
-    for line in QuotaLine.objects.select_related("unit"):
-        assert line.kind in ALLOWED_KINDS[line.unit.kind]
-        check_line_identity(line.unit, line.kind, line.funding)  # raises on a wrong funding form
+def test_lines_are_of_kinds_the_unit_may_hold_but_the_planted_ones(synthesized):
+    mixed = 0
+    for line in QuotaLine.objects.select_related("unit").filter(unit__status="active"):
+        if line.kind in ALLOWED_KINDS[line.unit.kind]:
+            check_line_identity(line.unit, line.kind, line.funding)  # raises on a wrong funding form
+        else:
+            mixed += 1
+            assert line.exception_document_no == ""
+    assert mixed == synthesized.problems["mixed_kind_lines"] == 1
 
 
 def test_leadership_posts_are_filled_by_as_many_placements_as_they_count(synthesized):
     held = Counter(Placement.objects.exclude(post=None).values_list("post_id", flat=True))
     for post in PostQuota.objects.all():
-        assert post.filled == held[post.pk] <= post.approved
+        assert post.filled == held[post.pk]
+        assert post.filled <= post.approved or post.enforcement == Enforcement.WARN
     for placement in Placement.objects.exclude(post=None).select_related("post"):
         assert placement.post.unit_id == placement.unit_id and placement.title
 
@@ -102,11 +125,13 @@ def test_paths_and_depths_follow_the_tree(synthesized):
 
 def test_id_numbers_are_valid_and_agree_with_sex_birth_date_and_retirement(synthesized):
     today = timezone.localdate()
-    for person in Person.objects.all():
+    planted = synthesized.findings["invalid_id"] + synthesized.findings["past_retirement"]
+    clean = Person.objects.filter(id_number_valid=True, retirement_month__gt=today)
+    assert clean.count() == PEOPLE - planted
+    for person in clean:
         parsed = parse_id_number(person.id_number)  # checks the MOD 11-2 check character, among others
         assert (parsed.birth_date, parsed.sex) == (person.birth_date, person.sex)
         assert person.retirement_month == retirement_month(person.birth_date, person.retirement_category)
-        assert person.retirement_month > today
         assert person.work_started_on <= today
 
 
@@ -176,7 +201,18 @@ def test_the_command_reports_what_it_generated():
     out, err = StringIO(), StringIO()
     call_command("synth", "--units", "20", "--people", "100", "--seed", "3", stdout=out, stderr=err)
     assert "已生成合成数据：机构 20 个" in out.getvalue()
+    assert "刻意设置的问题（供核查发现）：无三定规定的单位 1，" in out.getvalue()
     assert "人员与入编" in err.getvalue()  # the progress bar
+
+
+def test_rows_created_afterwards_get_fresh_keys(synthesized):
+    # PostgreSQL's sequences must have been moved past the explicit keys synth wrote.
+    line = QuotaLine.objects.filter(enforcement=Enforcement.BLOCK).order_by("pk").first()
+    approval = Approval.objects.create(line=line, count=1, document_no="测试", issued_on=timezone.localdate(),
+                                       valid_until=timezone.localdate())
+    charter = Charter.objects.create(unit=line.unit, version=9, is_current=False, title="测试", document_no="测试",
+                                     issued_on=timezone.localdate(), effective_on=timezone.localdate())
+    assert approval.pk > synthesized.approvals and charter.pk > synthesized.charters
 
 
 @pytest.mark.django_db
