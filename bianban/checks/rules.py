@@ -346,6 +346,10 @@ def past_retirement(scope: Scope) -> Iterable[Hit]:
       "同一人同时占用两个及以上编制。数据库约束阻止现行状态出现此情况，历史日期（如补录的入编、出编日期交叠）仍可能出现。",
       severity=Severity.ERROR, subject=Subject.PERSON, category=ProblemCategory.REAL_NAME)
 def multiple_placements(scope: Scope) -> Iterable[Hit]:
+    if scope.current:
+        # Today's state cannot hold two: the partial unique index `placement_one_active_on_quota` (person, where
+        # on quota and not ended) refuses the second at any write. Only overlapping dates in the past can.
+        return
     active = Placement.objects.filter(scope.active(), on_quota=True)
     people = active.order_by().values("person_id").annotate(n=Count("pk")).filter(n__gt=1).values("person_id")
     rows = (active.filter(person_id__in=Subquery(people)).order_by("person_id", "pk")
@@ -373,12 +377,30 @@ def invalid_id(scope: Scope) -> Iterable[Hit]:
         yield Hit(pk, unit_id, f"{name}的身份证号码 {mask_id_number(number)} 未通过校验", pk)
 
 
+# Numbers sharing their first 17 characters sit next to each other in the unique index on id_number. PostgreSQL
+# walks that index in order and compares neighbours (0.53 s over a million persons, against 0.94 s grouping);
+# SQLite groups faster than it runs the window (0.39 s against 1.4 s).
+_NEIGHBOUR_BODIES = """
+SELECT DISTINCT SUBSTR(id_number, 1, 17) FROM (
+    SELECT id_number, LAG(id_number) OVER (ORDER BY id_number) AS prev FROM people_person
+) t WHERE SUBSTR(id_number, 1, 17) = SUBSTR(prev, 1, 17)
+"""
+
+
+def _duplicate_bodies() -> list[str]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_NEIGHBOUR_BODIES)
+            return [row[0] for row in cursor.fetchall()]
+    return list(Person.objects.order_by().values(body=Substr("id_number", 1, 17))
+                .annotate(n=Count("pk")).filter(n__gt=1).values_list("body", flat=True))
+
+
 @rule("duplicate_id", "身份证号码重复",
       "两名及以上人员的公民身份号码前17位（本体码）相同，仅校验码不同：同一人被重复登记，或其中一人号码录入错误。",
       severity=Severity.ERROR, subject=Subject.PERSON, category=ProblemCategory.REAL_NAME)
 def duplicate_id(scope: Scope) -> Iterable[Hit]:
-    bodies = list(Person.objects.order_by().values(body=Substr("id_number", 1, 17))
-                  .annotate(n=Count("pk")).filter(n__gt=1).values_list("body", flat=True))
+    bodies = _duplicate_bodies()
     groups: dict[str, list[tuple]] = {}
     for start in range(0, len(bodies), 200):
         match = Q()
