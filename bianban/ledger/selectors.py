@@ -7,9 +7,9 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Que
 from django.utils import timezone
 
 from bianban.accounts.choices import Perm
-from bianban.accounts.scoping import restrict
+from bianban.accounts.scoping import unit_q
 from bianban.core.exceptions import NotFound
-from bianban.ledger.choices import MeasureStatus, ProblemStatus
+from bianban.ledger.choices import MeasureStatus, ProblemSource, ProblemStatus
 from bianban.ledger.models import Evidence, Measure, Problem, ProblemEvent
 from bianban.units.models import Unit
 
@@ -22,9 +22,20 @@ def measure_overdue_q() -> Q:
     return Q(deadline__lt=timezone.localdate(), status=MeasureStatus.PLANNED)
 
 
+# Problems a Party branch raised from its own work, which those who keep the branch's records see too.
+PARTY_SOURCES = (ProblemSource.TALK, ProblemSource.VISIT)
+
+
 def problems_for_user(user: Any, perm: str = Perm.UNITS_VIEW) -> QuerySet[Problem]:
-    """Problems whose responsible unit the user may `perm`, annotated with `overdue` and `has_overdue_measure`."""
-    qs = restrict(Problem.objects.all(), user, perm, prefix="unit__")
+    """Problems whose responsible unit the user may `perm` (and, for reading, the Party-sourced problems of the
+    units whose Party work they see), annotated with `overdue` and `has_overdue_measure`."""
+    q = unit_q(user, perm, prefix="unit__")
+    if perm == Perm.UNITS_VIEW and (q is None or q):  # an empty Q() already means every unit
+        party = unit_q(user, Perm.PARTY_VIEW, prefix="unit__")
+        if party is not None:
+            party = Q(source__in=PARTY_SOURCES) & party if party else Q(source__in=PARTY_SOURCES)
+            q = party if q is None else q | party
+    qs = Problem.objects.none() if q is None else Problem.objects.filter(q) if q else Problem.objects.all()
     return qs.annotate(
         overdue=Case(When(overdue_q(), then=Value(True)), default=Value(False), output_field=BooleanField()),
         has_overdue_measure=Exists(Measure.objects.filter(measure_overdue_q(), problem=OuterRef("pk"))),

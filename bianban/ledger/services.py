@@ -46,7 +46,9 @@ def require(actor: Any, perm: str, unit: Any) -> None:
     `perm`. `actor=None` is system work and is allowed."""
     if actor is None:
         return
-    if not unit_allows(actor, Perm.UNITS_VIEW, unit):
+    # A branch registering what its own work found answers for it through the Party rights on its unit.
+    view = Perm.PARTY_VIEW if perm == Perm.PARTY_CHANGE else Perm.UNITS_VIEW
+    if not unit_allows(actor, view, unit):
         raise NotFound("问题不存在或无权访问")
     if not unit_allows(actor, perm, unit):
         raise PermissionDenied("没有权限执行此操作" if perm != Perm.LEDGER_CLOSE else "只有编办管理员可以审核销号")
@@ -72,7 +74,7 @@ def _event(problem: Problem, kind: str, actor: Any, *, note: str = "", from_stat
 
 def _create(*, actor: Any, source: str, title: str, description: str, category: str, unit: Any, person: Any,
             responsible: str, raised_on: date | None, deadline: date | None, deadline_workdays: int | None,
-            source_key: str, source_obj: Model | None) -> Problem:
+            source_key: str, source_obj: Model | None, authority: str = Perm.LEDGER_CHANGE) -> Problem:
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
@@ -89,7 +91,7 @@ def _create(*, actor: Any, source: str, title: str, description: str, category: 
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, details=errors)
-    require(actor, Perm.LEDGER_CHANGE, unit)
+    require(actor, authority, unit)
     _require_person_visible(actor, person)
     if deadline is None and deadline_workdays is not None:
         deadline = add_workdays(raised_on, deadline_workdays)
@@ -112,12 +114,17 @@ def problem_create(
     *, actor: Any, source: str, title: str, description: str = "", category: str = ProblemCategory.OTHER,
     unit: Any = None, person: Any = None, responsible: str = "", raised_on: date | None = None,
     deadline: date | None = None, deadline_workdays: int | None = None, source_key: str = "",
-    source_obj: Model | None = None,
+    source_obj: Model | None = None, authority: str = Perm.LEDGER_CHANGE,
 ) -> Problem:
-    """Register a problem. `deadline_workdays` counts working days from `raised_on` when no `deadline` is given."""
+    """Register a problem. `deadline_workdays` counts working days from `raised_on` when no `deadline` is given.
+    `authority` is the right on `unit` that entitles the actor: the ledger's own, or — for a problem a Party branch
+    found in its own work (a talk) — the right to keep the branch's records (PARTY_CHANGE on its unit)."""
+    if authority not in (Perm.LEDGER_CHANGE, Perm.PARTY_CHANGE):
+        raise ValueError(f"unexpected authority {authority}")
     return _create(actor=actor, source=source, title=title, description=description, category=category, unit=unit,
                    person=person, responsible=responsible, raised_on=raised_on, deadline=deadline,
-                   deadline_workdays=deadline_workdays, source_key=source_key, source_obj=source_obj)
+                   deadline_workdays=deadline_workdays, source_key=source_key, source_obj=source_obj,
+                   authority=authority)
 
 
 @transaction.atomic(durable=True)

@@ -64,7 +64,7 @@ def _search(request: HttpRequest) -> tuple[ProblemFilterForm, Any, dict[str, Any
     return form, qs, filters
 
 
-@perm_required(Perm.UNITS_VIEW)
+@perm_required()  # scoped by the selectors: office readers, and branch readers for Party-sourced problems
 def list_view(request: HttpRequest) -> HttpResponse:
     form, qs, _ = _search(request)
     context = {"search": form, "counts": selectors.status_counts(qs), **paginate(request, qs),
@@ -92,7 +92,7 @@ def _detail_context(request: HttpRequest, problem: Problem, **forms: Any) -> dic
     }
 
 
-@perm_required(Perm.UNITS_VIEW)
+@perm_required()  # scoped by the selectors: office readers, and branch readers for Party-sourced problems
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk)
     return render(request, "ledger/detail.html", _detail_context(request, problem))
@@ -151,7 +151,7 @@ def measure_edit_view(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 
 
 @require_POST
-@perm_required(Perm.UNITS_VIEW)
+@perm_required()  # scoped by the selectors: office readers, and branch readers for Party-sourced problems
 def transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk)
     form = TransitionForm(request.POST)
@@ -231,7 +231,7 @@ def evidence_upload_view(request: HttpRequest, pk: int, mid: int) -> HttpRespons
                   status=status)
 
 
-@perm_required(Perm.UNITS_VIEW)
+@perm_required()  # scoped by the selectors: office readers, and branch readers for Party-sourced problems
 def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file to a user in scope; never through MEDIA_URL."""
     try:

@@ -16,9 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bianban.accounts.choices import Perm
-from bianban.accounts.scoping import unit_allows
 from bianban.core.audit import audit, diff, snapshot
-from bianban.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from bianban.core.exceptions import Conflict, ValidationFailed
 from bianban.party.access import require_branch
 from bianban.party.choices import TalkKind, TalkRole
 from bianban.party.models import Branch, Member, Talk, TalkParticipant
@@ -173,9 +172,9 @@ def _check_problem(actor: Any, branch: Branch, draft: ProblemDraft) -> None:
     if draft.category not in ProblemCategory.values:
         errors["problem_category"] = ["问题类别不在允许范围内"]
     _raise(errors)
-    if actor is not None and not unit_allows(actor, Perm.LEDGER_CHANGE, branch.unit):
-        raise PermissionDenied("没有在问题台账登记问题的权限，请不勾选“登记问题”，或请有权限的同志登记",
-                               details={"problem_title": ["没有在问题台账登记问题的权限"]})
+    # Whoever keeps the branch's records may register what its talks brought to light (the ledger takes
+    # PARTY_CHANGE on the branch's unit as the authority for such problems).
+    require_branch(actor, branch)
 
 
 def talk_raise_problem(*, actor: Any, talk: Talk, draft: ProblemDraft) -> Any:
@@ -191,7 +190,8 @@ def talk_raise_problem(*, actor: Any, talk: Talk, draft: ProblemDraft) -> Any:
     _check_problem(actor, talk.branch, draft)
     problem = problem_create(
         actor=actor, source=ProblemSource.TALK, title=draft.title.strip(), description=draft.description,
-        category=draft.category, unit=talk.branch.unit, raised_on=talk.held_on, source_obj=talk)
+        category=draft.category, unit=talk.branch.unit, raised_on=talk.held_on, source_obj=talk,
+        authority=Perm.PARTY_CHANGE)
     talk_link_problem(actor=actor, talk=talk, problem=problem)
     return problem
 

@@ -63,11 +63,20 @@ def test_an_office_admin_records_a_talk_and_its_problem_for_the_ledger(branch: A
     assert "学习笔记不全" in client_for(admin).get(response["Location"]).content.decode()
 
 
-def test_a_problem_the_secretary_may_not_register_is_refused_without_writing_the_talk(
-        branch: Any, client_for: Any) -> None:
+def test_the_secretary_registers_the_problem_a_talk_found(branch: Any, client_for: Any) -> None:
     url = f"{reverse('party:talk_create')}?branch={branch.branch.pk}"
     response = client_for(branch.users.secretary).post(url, _form(branch, open_problem="on", problem_title="问题"))
-    assert response.status_code == 422 and "没有在问题台账登记问题的权限" in response.content.decode()
+    assert response.status_code == 302
+    problem = Problem.objects.get()
+    assert Talk.objects.get().problem == problem and problem.source == "talk"
+    assert problem.unit_id == branch.branch.unit_id
+
+
+def test_a_member_without_the_right_to_keep_records_cannot_raise_a_problem(
+        branch: Any, client_for: Any) -> None:
+    url = f"{reverse('party:talk_create')}?branch={branch.branch.pk}"
+    response = client_for(branch.users.member).post(url, _form(branch, open_problem="on", problem_title="问题"))
+    assert response.status_code == 404
     assert not Talk.objects.exists() and not Problem.objects.exists()
 
 
@@ -159,3 +168,18 @@ def test_a_member_reads_only_the_talks_they_took_part_in(
     assert set(talks_for_user(reviewer)) == {others, own}
     assert client_for(member).get(f"/party/talks/{others.pk}/").status_code == 404
     assert client_for(member).get(f"/party/talks/{own.pk}/").status_code == 200
+
+
+def test_the_secretary_reads_the_problem_of_a_talk_but_not_the_offices_ledger(
+        branch: Any, client_for: Any, staff: Any) -> None:
+    from bianban.ledger.services import problem_create
+
+    url = f"{reverse('party:talk_create')}?branch={branch.branch.pk}"
+    client_for(branch.users.secretary).post(url, _form(branch, open_problem="on", problem_title="学习笔记不全"))
+    office = problem_create(actor=staff, source="manual", title="编制台账问题", unit=branch.branch.unit)
+    talk_problem = Problem.objects.get(title="学习笔记不全")
+    secretary = client_for(branch.users.secretary)
+    assert secretary.get(f"/ledger/{talk_problem.pk}/").status_code == 200
+    assert secretary.get(f"/ledger/{office.pk}/").status_code == 404
+    listing = secretary.get("/ledger/").content.decode()
+    assert "学习笔记不全" in listing and "编制台账问题" not in listing
