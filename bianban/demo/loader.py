@@ -3,8 +3,9 @@
 `plan_demo` draws everything from the fixed seed without touching the database; `load_demo` writes it
 through the services (each call its own transaction, audited), section by section: the superuser, the unit
 tree with divisions and charters, the persons, the establishment register (staffing.py: quota lines, posts,
-approvals, placements), the role accounts. Later demo sections (party work, the seed's 2023 records) add a
-`load_…` function here and a call in `load_demo`, before the accounts (the last login marks a complete load).
+approvals, placements), the role accounts, the office's Party branch with its records (party.py: its members
+are the holders of some demo logins, so it comes after them). Later demo sections add a `load_…` function here
+and a call in `load_demo` before the last login, which marks a complete load.
 """
 
 import random
@@ -18,6 +19,7 @@ from django.core.management.base import OutputWrapper
 from bianban.accounts import services as account_services
 from bianban.demo import catalog as c
 from bianban.demo.accounts import ACCOUNTS, DEMO_PASSWORD, DemoAccount
+from bianban.demo.party import PartyPlan, PartyTotals, load_party, party_totals, plan_party
 from bianban.demo.people import PersonSpec, build_people
 from bianban.demo.staffing import StaffingPlan, StaffingTotals, load_staffing, plan_staffing, staffing_totals
 from bianban.demo.tree import UnitSpec, build_units, select_units
@@ -72,6 +74,7 @@ class DemoPlan:
     people: list[PersonSpec]
     accounts: tuple[DemoAccount, ...]
     staffing: StaffingPlan
+    party: PartyPlan | None = None  # None: the selection holds too little of 区委编办 for its branch
 
 
 @dataclass
@@ -86,6 +89,7 @@ class DemoResult:
     people: int = 0
     users: int = 0
     staffing: StaffingTotals = field(default_factory=StaffingTotals)
+    party: PartyTotals | None = None
     seconds: float = 0.0
 
 
@@ -97,7 +101,9 @@ def plan_demo(*, seed: int = SEED, units_limit: int | None = None, people: int =
     rng = random.Random(seed)
     units = select_units(build_units(rng), units_limit)
     persons = build_people(rng, units, people)
-    return DemoPlan(units=units, people=persons, accounts=ACCOUNTS, staffing=plan_staffing(rng, units, persons))
+    staffing = plan_staffing(rng, units, persons)
+    return DemoPlan(units=units, people=persons, accounts=ACCOUNTS, staffing=staffing,
+                    party=plan_party(rng, units, persons, staffing))
 
 
 def demo_is_loaded() -> bool:
@@ -194,6 +200,7 @@ def demo_totals() -> DemoResult:
         check_run=f"核查 #{latest.pk}（基准日 {latest.as_of:%Y-%m-%d}）：{latest.message}" if latest else "",
         divisions=Division.objects.count(), charters=Charter.objects.filter(is_current=True).count(),
         people=Person.objects.count(), users=get_user_model().objects.count(), staffing=staffing_totals(),
+        party=party_totals(),
     )
 
 
@@ -212,7 +219,13 @@ def load_demo(*, seed: int = SEED, units_limit: int | None = None, people: int =
     persons = load_people(actor=admin, specs=plan.people, units=units, stream=stream)
     load_register(actor=admin, plan=plan.staffing, units=units, people=persons, stream=stream)
     load_verification(actor=admin)
-    load_accounts(actor=admin, accounts=plan.accounts, units=units)
+    *first, last = plan.accounts
+    load_accounts(actor=admin, accounts=tuple(first), units=units)
+    if plan.party is not None:
+        progress = Progress(stream, "党建", len(plan.party.records.activities) + len(plan.party.records.talks))
+        load_party(actor=admin, plan=plan.party, units=units, persons=persons, progress=progress)
+        progress.done()
+    load_accounts(actor=admin, accounts=(last,), units=units)  # the last login marks a complete load
     result = demo_totals()
     result.already_loaded = False
     result.seconds = time.monotonic() - started

@@ -29,8 +29,8 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 
 
 class Command(BaseCommand):
-    help = ("载入演示数据“示例区”：机构、内设机构、三定规定、人员、编制台账（编制、领导职数、用编核准、人员编制）"
-            "和各角色的演示账号（已载入则只显示账号）")
+    help = ("载入演示数据“示例区”：机构、内设机构、三定规定、人员、编制台账（编制、领导职数、用编核准、人员编制）、"
+            "区委编办党支部及其2023年以来的组织生活记录，和各角色的演示账号（已载入则只显示账号）")
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--reset", action="store_true", help="先清空整个数据库，再重新载入演示数据")
@@ -74,4 +74,9 @@ class Command(BaseCommand):
             lines += [f"  {n}. {problem}" for n, problem in enumerate(s.problems, start=1)]
         if result.check_run:
             lines.append(result.check_run)
+        p = result.party
+        if p is not None:
+            lines.append(f"党支部：{p.branch}，党员 {p.members} 名（其中预备党员 {p.probationary} 名），"
+                         f"党小组 {p.groups} 个，支委 {p.committee} 名；2023 年以来组织活动 {p.activities} 次"
+                         f"（另有计划 {p.planned} 次），谈话 {p.talks} 次，民主评议党员 {p.appraisals} 次。")
         return "\n".join(lines)
