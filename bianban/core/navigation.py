@@ -80,7 +80,8 @@ def _url(item: NavItem) -> str:
 
 
 def menu_for(can: Callable[[str], bool], current_path: str) -> list[dict]:
-    """The sections and items the user may see, marking the one containing `current_path`."""
+    """The sections and items the user may see, marking the one containing `current_path` (the longest matching
+    URL: /party/ is the branches' page and also the prefix of every other party page)."""
     menu = []
     for section in SECTIONS:
         items = []
@@ -88,8 +89,12 @@ def menu_for(can: Callable[[str], bool], current_path: str) -> list[dict]:
             if item.perm and not can(item.perm):
                 continue
             url = _url(item)
-            items.append({"label": item.label, "url": url, "upcoming": bool(item.upcoming),
-                          "active": url != "#" and current_path.startswith(url)})
+            items.append({"label": item.label, "url": url, "upcoming": bool(item.upcoming), "active": False})
         if items:
-            menu.append({"label": section.label, "items": items, "active": any(i["active"] for i in items)})
+            menu.append({"label": section.label, "items": items, "active": False})
+    matches = [(len(i["url"]), i, s) for s in menu for i in s["items"]
+               if i["url"] != "#" and current_path.startswith(i["url"])]
+    if matches:
+        _, item, section = max(matches, key=lambda m: m[0])
+        item["active"] = section["active"] = True
     return menu
