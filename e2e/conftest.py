@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bianban.conftest import PASSWORD, district, staff  # noqa: F401  (shared personas)
+from bianban.conftest import PASSWORD, district, secretary, staff  # noqa: F401  (shared personas)
 from bianban.core.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
 
 # Django's live_server runs in a thread beside Playwright's sync API, which Django sees as async context.
