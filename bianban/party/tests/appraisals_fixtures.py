@@ -9,7 +9,6 @@ the `secretary` persona is full[0], the `member` persona full[6]).
 """
 
 from collections.abc import Callable
-from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,9 +19,10 @@ from bianban.accounts import services as account_services
 from bianban.accounts.choices import Role
 from bianban.conftest import PASSWORD
 from bianban.party.appraisals import services
-from bianban.party.choices import AppraisalGrade, AppraisalStatus, MemberStatus
+from bianban.party.choices import AppraisalGrade, AppraisalStatus
 from bianban.party.members import services as member_services
 from bianban.party.models import Appraisal, Member
+from bianban.party.tests.talks_fixtures import build_health_branch
 
 E, Q, B, U = AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASIC, AppraisalGrade.UNQUALIFIED
 
@@ -101,18 +101,8 @@ def determine(branch: SimpleNamespace) -> Callable[..., Any]:
 
 @pytest.fixture
 def other_branch(district: SimpleNamespace, make_person: Any) -> SimpleNamespace:
-    """A branch of 区卫健局 with three members and this year's appraisal, and a secretary who sees only 区卫健局."""
-    party_branch = member_services.branch_create(actor=None, name="示例区卫健局机关党支部", code="health",
-                                                 unit=district.health, parent_committee="示例区直属机关工委",
-                                                 founded_on=date(2012, 3, 1))
-    members = [member_services.member_transfer_in(
-        actor=None, branch=party_branch, person=make_person(name, unit=district.health), status=MemberStatus.FULL,
-        admitted_on=date(2000, 7, 1), full_on=date(2001, 7, 1), joined_on=date(2012, 3, 1),
-        joined_from="示例区委组织部")
-        for name in ("吴卫", "郑康", "冯健")]
-    user = account_services.user_create_with_grants(
-        actor=None, username="hannah", password=PASSWORD, full_name="卫健书记",
-        grants=[(Role.BRANCH_SECRETARY, district.health)])
+    """The 区卫健局 branch of talks_fixtures, with this year's appraisal."""
+    other = build_health_branch(district, make_person)
     today = timezone.localdate()
-    appraisal = services.appraisal_start(actor=None, branch=party_branch, year=today.year, started_on=today)
-    return SimpleNamespace(branch=party_branch, members=members, secretary_user=user, appraisal=appraisal)
+    other.appraisal = services.appraisal_start(actor=None, branch=other.branch, year=today.year, started_on=today)
+    return other

@@ -50,8 +50,7 @@ def add_activity(branch: SimpleNamespace) -> Callable[..., Activity]:
     return add
 
 
-@pytest.fixture
-def other_branch(district: SimpleNamespace, make_person: Any) -> SimpleNamespace:
+def build_health_branch(district: SimpleNamespace, make_person: Any) -> SimpleNamespace:
     """A branch of 区卫健局 with three members, and a secretary whose grant covers only 区卫健局."""
     party_branch = member_services.branch_create(actor=None, name="示例区卫健局机关党支部", code="health",
                                                  unit=district.health, parent_committee="示例区直属机关工委",
@@ -65,3 +64,8 @@ def other_branch(district: SimpleNamespace, make_person: Any) -> SimpleNamespace
         actor=None, username="hannah", password=PASSWORD, full_name="卫健书记",
         grants=[(Role.BRANCH_SECRETARY, district.health)])
     return SimpleNamespace(branch=party_branch, members=members, secretary_user=user)
+
+
+@pytest.fixture
+def other_branch(district: SimpleNamespace, make_person: Any) -> SimpleNamespace:
+    return build_health_branch(district, make_person)
