@@ -6,6 +6,7 @@ from bianban.accounts.api import router as accounts_router
 from bianban.accounts.api_auth import API_AUTH
 from bianban.checks.api import router as checks_router
 from bianban.core.api import ChineseJSONRenderer, install_error_handlers
+from bianban.duties.api import router as duties_router
 from bianban.ledger.api import router as ledger_router
 from bianban.party.api import router as party_router
 from bianban.people.api import router as people_router
@@ -31,3 +32,4 @@ api.add_router("/", staffing_router)
 api.add_router("/problems", ledger_router)
 api.add_router("/", checks_router)
 api.add_router("/", party_router)
+api.add_router("/", duties_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "bianban.ledger",
     "bianban.checks",
     "bianban.party",
+    "bianban.duties",
     "bianban.demo",
     "bianban.bench",
 ]
@@ -206,6 +207,22 @@ BIANBAN = {
         "APPRAISAL_GRADES": ["EXCELLENT", "QUALIFIED", "BASIC", "UNQUALIFIED"],
         "LECTURE_PERIOD": "quarter",  # 党课: no national frequency; common local rule quarterly
     },
+    # The reminder list (issue 6): what falls due within HORIZON_DAYS, or is overdue, from each source below;
+    # e-mailed once a day when EMAIL is on and SMTP is configured (EMAIL_HOST).
+    "REMINDERS": {
+        "HORIZON_DAYS": 14,
+        "EMAIL": env_bool("BIANBAN_REMINDER_EMAIL", default=False),
+        "SOURCES": [
+            "bianban.duties.items.due.due",
+            "bianban.duties.projects.due.due",
+            "bianban.duties.ideology.due.due",
+            "bianban.duties.integrity.due.due",
+            "bianban.duties.reminders.sources.compliance_due",
+            "bianban.duties.reminders.sources.problems_due",
+        ],
+    },
+    # 廉政提醒: working days before a key date (元旦、春节 …) that its reminder falls due.
+    "KEY_DATE_LEAD_WORKDAYS": 5,
     # Most rows one xlsx export of a list (the ledger) may hold; larger selections are refused with a hint.
     "EXPORT_MAX_ROWS": int(os.environ.get("BIANBAN_EXPORT_MAX_ROWS", "20000")),
     # 整改时限 of a problem opened by verification, in working days from the run's date.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ledger/", include("bianban.ledger.urls")),
     path("checks/", include("bianban.checks.urls")),
     path("party/", include("bianban.party.urls")),
+    path("duties/", include("bianban.duties.urls")),
     path("roster/", include("bianban.staffing.roster.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),

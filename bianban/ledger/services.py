@@ -127,6 +127,22 @@ def problem_create(
                    authority=authority)
 
 
+def problem_create_within(
+    *, actor: Any, source: str, title: str, description: str = "", category: str = ProblemCategory.OTHER,
+    unit: Any = None, responsible: str = "", raised_on: date | None = None, deadline_workdays: int | None = None,
+    source_obj: Model | None = None, authority: str = Perm.PARTY_CHANGE,
+) -> Problem:
+    """`problem_create` for another app's service that registers problems as part of its own write (a visit and
+    the problems it raised are one transaction: both are saved, or neither). Must run inside that transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("problem_create_within must run inside the caller's transaction")
+    if authority not in (Perm.LEDGER_CHANGE, Perm.PARTY_CHANGE):
+        raise ValueError(f"unexpected authority {authority}")
+    return _create(actor=actor, source=source, title=title, description=description, category=category, unit=unit,
+                   person=None, responsible=responsible, raised_on=raised_on, deadline=None,
+                   deadline_workdays=deadline_workdays, source_key="", source_obj=source_obj, authority=authority)
+
+
 @transaction.atomic(durable=True)
 def problem_raise(
     *, actor: Any, source: str, source_key: str, title: str, description: str = "",

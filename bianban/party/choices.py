@@ -63,6 +63,16 @@ STUDY_KINDS = frozenset({ActivityKind.STUDY, ActivityKind.FOLLOW_UP_STUDY, Activ
                          ActivityKind.EDUCATION_VISIT, ActivityKind.INTEGRITY_EDUCATION})
 
 
+class VolunteerField(models.TextChoices):
+    """What a 志愿服务 activity served (seed 一(七): 护林防火、文明城市创建)."""
+
+    FOREST_FIRE = "forest_fire", "护林防火"
+    CIVILISED_CITY = "civilised_city", "文明城市创建"
+    COMMUNITY = "community", "社区服务"
+    EPIDEMIC = "epidemic", "疫情防控"
+    OTHER = "other", "其他"
+
+
 class ActivityStatus(models.TextChoices):
     PLANNED = "planned", "计划"
     HELD = "held", "已召开"

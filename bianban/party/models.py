@@ -24,6 +24,7 @@ from bianban.party.choices import (
     Period,
     TalkKind,
     TalkRole,
+    VolunteerField,
 )
 
 
@@ -220,6 +221,8 @@ class Activity(models.Model):
     decisions = models.TextField("决定事项", blank=True)
     materials = models.TextField("学习材料", blank=True)
     study_hours = models.DecimalField("学时（每人）", max_digits=4, decimal_places=1, null=True, blank=True)
+    service_field = models.CharField("服务领域", max_length=20, choices=VolunteerField.choices, blank=True,
+                                     help_text="志愿服务活动填写")
     # Derived from attendance by the services (never typed): 应到, 实到, 请假, and the voting-rights counts.
     due_count = models.PositiveIntegerField("应到", default=0)
     present_count = models.PositiveIntegerField("实到", default=0)
@@ -255,6 +258,7 @@ class Attendance(models.Model):
     reason = models.CharField("请假事由", max_length=200, blank=True)
     voting = models.BooleanField("有表决权", default=False)
     study_hours = models.DecimalField("学时", max_digits=4, decimal_places=1, null=True, blank=True)
+    service_hours = models.DecimalField("志愿服务时长（小时）", max_digits=4, decimal_places=1, null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "出席情况"

@@ -1,0 +1,5 @@
+"""ideology API routes."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""ideology pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""integrity API routes."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""integrity pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""items API routes."""
+
+from ninja import Router
+
+router = Router()

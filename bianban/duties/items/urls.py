@@ -1,0 +1,3 @@
+"""items pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""projects API routes."""
+
+from ninja import Router
+
+router = Router()

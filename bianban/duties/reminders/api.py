@@ -1,0 +1,5 @@
+"""reminders API routes."""
+
+from ninja import Router
+
+router = Router()

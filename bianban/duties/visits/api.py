@@ -1,0 +1,5 @@
+"""visits API routes."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""volunteer API routes."""
+
+from ninja import Router
+
+router = Router()

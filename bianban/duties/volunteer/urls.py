@@ -1,0 +1,3 @@
+"""volunteer pages."""
+
+urlpatterns: list = []
