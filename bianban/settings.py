@@ -190,7 +190,7 @@ BIANBAN = {
     # Whether 入编 on a new line needs a 用编核准 (先核编、后进人, domain.md §2.3); local practice varies.
     "QUOTA_REQUIRES_APPROVAL": env_bool("BIANBAN_QUOTA_REQUIRES_APPROVAL", default=False),
     # Background tasks `bianban scheduler` queues once a day at DAILY_AT (local time).
-    "DAILY_TASKS": ["bianban.staffing.tasks.expire_approvals"],
+    "DAILY_TASKS": ["bianban.staffing.tasks.expire_approvals", "bianban.duties.reminders.tasks.refresh_reminders"],
     "DAILY_AT": os.environ.get("BIANBAN_DAILY_AT", "01:00"),
     # Largest roster workbook accepted for import, in MB.
     "IMPORT_MAX_MB": int(os.environ.get("BIANBAN_IMPORT_MAX_MB", "50")),
@@ -211,6 +211,8 @@ BIANBAN = {
     # e-mailed once a day when EMAIL is on and SMTP is configured (EMAIL_HOST).
     "REMINDERS": {
         "HORIZON_DAYS": 14,
+        # Absolute links in the e-mail digest (e.g. "https://bianban.example.gov.cn"); relative paths when empty.
+        "BASE_URL": os.environ.get("BIANBAN_BASE_URL", ""),
         "EMAIL": env_bool("BIANBAN_REMINDER_EMAIL", default=False),
         "SOURCES": [
             "bianban.duties.items.due.due",
@@ -221,6 +223,8 @@ BIANBAN = {
             "bianban.duties.reminders.sources.problems_due",
         ],
     },
+    # Working days a problem raised on a household visit has for an answer from its department.
+    "VISIT_DEADLINE_WORKDAYS": int(os.environ.get("BIANBAN_VISIT_DEADLINE_WORKDAYS", "30")),
     # 廉政提醒: working days before a key date (元旦、春节 …) that its reminder falls due.
     "KEY_DATE_LEAD_WORKDAYS": 5,
     # Most rows one xlsx export of a list (the ledger) may hold; larger selections are refused with a hint.
@@ -228,3 +232,11 @@ BIANBAN = {
     # 整改时限 of a problem opened by verification, in working days from the run's date.
     "CHECK_DEADLINE_WORKDAYS": int(os.environ.get("BIANBAN_CHECK_DEADLINE_WORKDAYS", "30")),
 }
+
+# Outgoing mail (the reminder digest): SMTP only when EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bianban@localhost")

@@ -4,8 +4,8 @@
 through the services (each call its own transaction, audited), section by section: the superuser, the unit
 tree with divisions and charters, the persons, the establishment register (staffing.py: quota lines, posts,
 approvals, placements), the role accounts, the office's Party branch with its records (party.py: its members
-are the holders of some demo logins, so it comes after them). Later demo sections add a `load_…` function here
-and a call in `load_demo` before the last login, which marks a complete load.
+are the holders of some demo logins, so it comes after them) and its duties (duties.py). Later demo sections
+add a `load_…` function here and a call in `load_demo` before the last login, which marks a complete load.
 """
 
 import random
@@ -19,6 +19,7 @@ from django.core.management.base import OutputWrapper
 from bianban.accounts import services as account_services
 from bianban.demo import catalog as c
 from bianban.demo.accounts import ACCOUNTS, DEMO_PASSWORD, DemoAccount
+from bianban.demo.duties import DutiesTotals, duties_totals, load_duties
 from bianban.demo.party import PartyPlan, PartyTotals, load_party, party_totals, plan_party
 from bianban.demo.people import PersonSpec, build_people
 from bianban.demo.staffing import StaffingPlan, StaffingTotals, load_staffing, plan_staffing, staffing_totals
@@ -90,6 +91,7 @@ class DemoResult:
     users: int = 0
     staffing: StaffingTotals = field(default_factory=StaffingTotals)
     party: PartyTotals | None = None
+    duties: DutiesTotals | None = None
     seconds: float = 0.0
 
 
@@ -200,7 +202,7 @@ def demo_totals() -> DemoResult:
         check_run=f"核查 #{latest.pk}（基准日 {latest.as_of:%Y-%m-%d}）：{latest.message}" if latest else "",
         divisions=Division.objects.count(), charters=Charter.objects.filter(is_current=True).count(),
         people=Person.objects.count(), users=get_user_model().objects.count(), staffing=staffing_totals(),
-        party=party_totals(),
+        party=party_totals(), duties=duties_totals(),
     )
 
 
@@ -223,8 +225,9 @@ def load_demo(*, seed: int = SEED, units_limit: int | None = None, people: int =
     load_accounts(actor=admin, accounts=tuple(first), units=units)
     if plan.party is not None:
         progress = Progress(stream, "党建", len(plan.party.records.activities) + len(plan.party.records.talks))
-        load_party(actor=admin, plan=plan.party, units=units, persons=persons, progress=progress)
+        branch = load_party(actor=admin, plan=plan.party, units=units, persons=persons, progress=progress)
         progress.done()
+        load_duties(actor=admin, branch=branch, units=units)
     load_accounts(actor=admin, accounts=(last,), units=units)  # the last login marks a complete load
     result = demo_totals()
     result.already_loaded = False

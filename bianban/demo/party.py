@@ -129,6 +129,7 @@ def _load_activities(actor: Any, plan: PartyPlan, branch: Branch, groups: list[A
             group=groups[spec.group] if spec.group is not None else None, start_time=spec.start_time,
             place=spec.place, host=members.get(spec.host), recorder=members.get(spec.recorder), speaker=spec.speaker,
             content=spec.content, decisions=spec.decisions, materials=spec.materials, study_hours=spec.study_hours,
+            service_field=spec.service_field, service_hours=spec.service_hours if held else None,
             attendance=[AttendanceEntry(member_id=members[key].pk, status=status, reason=reason)
                         for key, status, reason in spec.attendance] if held else None,
             resolutions=[ResolutionEntry(text=text, votes_for=votes) for text, votes in spec.resolutions])

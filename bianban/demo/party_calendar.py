@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bianban.party.choices import ActivityKind as K
+from bianban.party.choices import VolunteerField
 
 FIRST_YEAR = 2023
 
@@ -29,6 +30,7 @@ class Event:
     content: str = ""
     materials: str = ""
     key: str = ""  # names the activity for the records that point at it (the appraisal's meeting)
+    service_field: str = ""  # 志愿服务: what it served
 
 
 MEETING_ROOM = "区委编办三楼会议室"
@@ -76,7 +78,8 @@ EVENTS_2023: tuple[Event, ...] = (
           content="深刻领会和把握党的二十大精神的丰富内涵和精神实质，把学习成效转化为推动机构编制工作高质量发展的"
                   "强大动力和实际行动。"),
     Event(date(2023, 3, 31), K.VOLUNTEER, "清明节前护林防火志愿服务", "示例区北山林区入口",
-          content="在林区入口开展森林防火宣传、劝导和巡查，引导党员在志愿服务中发挥先锋模范作用。"),
+          content="在林区入口开展森林防火宣传、劝导和巡查，引导党员在志愿服务中发挥先锋模范作用。",
+          service_field=VolunteerField.FOREST_FIRE),
     Event(date(2023, 5, 19), K.SCREENING, "固定学习日观看专题纪录片《选择》", ACTIVITY_ROOM,
           content="利用固定学习日集中观看专题纪录片《选择》，交流观后感。"),
     Event(date(2023, 6, 16), K.INTEGRITY_EDUCATION,
@@ -87,7 +90,8 @@ EVENTS_2023: tuple[Event, ...] = (
     Event(date(2023, 8, 18), K.SCREENING, "固定学习日观看专题纪录片《刀锋》", ACTIVITY_ROOM,
           content="利用固定学习日集中观看专题纪录片《刀锋》，开展警示教育。"),
     Event(date(2023, 9, 14), K.VOLUNTEER, "“文明城市创建”志愿服务", "示例区城东街道和平社区",
-          content="参加文明城市创建志愿服务，开展文明劝导、环境整治和政策宣传。"),
+          content="参加文明城市创建志愿服务，开展文明劝导、环境整治和政策宣传。",
+          service_field=VolunteerField.CIVILISED_CITY),
     Event(date(2023, 9, 21), K.INTEGRITY_EDUCATION, "中秋国庆前廉政提醒教育", MEETING_ROOM,
           content="重申中秋国庆期间纪律要求，开展廉政提醒，严防“四风”问题反弹。"),
     Event(date(2023, 11, 17), K.SCREENING, "固定学习日观看专题纪录片《红岩家书》", ACTIVITY_ROOM,
@@ -109,7 +113,8 @@ EVENTS_2024: tuple[Event, ...] = (
     Event(date(2024, 3, 14), K.FOLLOW_UP_STUDY, "跟进学习2024年全国两会精神", MEETING_ROOM,
           content="学习政府工作报告，研究在机构编制工作中贯彻落实的举措。"),
     Event(date(2024, 3, 29), K.VOLUNTEER, "清明节前护林防火志愿服务", "示例区北山林区入口",
-          content="开展森林防火宣传劝导和巡查。"),
+          content="开展森林防火宣传劝导和巡查。",
+          service_field=VolunteerField.FOREST_FIRE),
     Event(date(2024, 4, 18), K.STUDY, "党纪学习教育：逐章学习《中国共产党纪律处分条例》", MEETING_ROOM,
           content="原原本本学习新修订的《中国共产党纪律处分条例》，做到学纪、知纪、明纪、守纪。",
           materials="《中国共产党纪律处分条例》（2023年12月修订）"),
@@ -124,7 +129,8 @@ EVENTS_2024: tuple[Event, ...] = (
     Event(date(2024, 8, 22), K.SEMINAR, "专题研讨：深化机构编制改革，服务进一步全面深化改革", MEETING_ROOM,
           content="围绕三中全会关于机构职能体系的部署开展研讨。"),
     Event(date(2024, 9, 12), K.VOLUNTEER, "“文明城市创建”志愿服务", "示例区城东街道和平社区",
-          content="开展文明劝导和环境整治志愿服务。"),
+          content="开展文明劝导和环境整治志愿服务。",
+          service_field=VolunteerField.CIVILISED_CITY),
     Event(date(2024, 9, 13), K.INTEGRITY_EDUCATION, "中秋国庆前廉政提醒教育", MEETING_ROOM,
           content="重申节日期间纪律要求，开展廉政提醒。"),
     Event(date(2024, 10, 17), K.BRIEFING, "党的二十届三中全会精神专题宣讲", MEETING_ROOM, speaker="区委宣讲团成员",
@@ -139,7 +145,8 @@ EVENTS_2025: tuple[Event, ...] = (
     Event(date(2025, 3, 13), K.FOLLOW_UP_STUDY, "跟进学习2025年全国两会精神", MEETING_ROOM,
           content="学习政府工作报告，研究贯彻落实举措。"),
     Event(date(2025, 3, 28), K.VOLUNTEER, "清明节前护林防火志愿服务", "示例区北山林区入口",
-          content="开展森林防火宣传劝导和巡查。"),
+          content="开展森林防火宣传劝导和巡查。",
+          service_field=VolunteerField.FOREST_FIRE),
     Event(date(2025, 4, 17), K.STUDY, "深入贯彻中央八项规定精神学习教育：集中学习", MEETING_ROOM,
           content="学习中央八项规定及其实施细则精神，对照查摆作风问题。"),
     Event(date(2025, 5, 22), K.SEMINAR, "专题研讨：以优良作风推动机构编制工作提质增效", MEETING_ROOM,
@@ -149,7 +156,8 @@ EVENTS_2025: tuple[Event, ...] = (
     Event(date(2025, 8, 29), K.EDUCATION_VISIT, "纪念中国人民抗日战争胜利80周年：赴宿城抗日石刻红色教育基地",
           "宿城抗日石刻红色教育基地", content="参观抗日石刻，缅怀革命先烈，重温入党誓词。"),
     Event(date(2025, 9, 11), K.VOLUNTEER, "“文明城市创建”志愿服务", "示例区城东街道和平社区",
-          content="开展文明劝导和环境整治志愿服务。"),
+          content="开展文明劝导和环境整治志愿服务。",
+          service_field=VolunteerField.CIVILISED_CITY),
     Event(date(2025, 9, 26), K.INTEGRITY_EDUCATION, "中秋国庆前廉政提醒教育", MEETING_ROOM,
           content="重申节日期间纪律要求，开展廉政提醒。"),
     Event(date(2025, 11, 6), K.STUDY, "集中学习党的二十届四中全会精神", MEETING_ROOM,
@@ -166,13 +174,15 @@ EVENTS_2026: tuple[Event, ...] = (
     Event(date(2026, 3, 19), K.FOLLOW_UP_STUDY, "跟进学习2026年全国两会精神", MEETING_ROOM,
           content="学习政府工作报告和“十五五”规划纲要。"),
     Event(date(2026, 3, 27), K.VOLUNTEER, "清明节前护林防火志愿服务", "示例区北山林区入口",
-          content="开展森林防火宣传劝导和巡查。"),
+          content="开展森林防火宣传劝导和巡查。",
+          service_field=VolunteerField.FOREST_FIRE),
     Event(date(2026, 5, 21), K.SEMINAR, "专题研讨：机构编制资源统筹服务“十五五”开局", MEETING_ROOM,
           content="结合职能职责开展研讨。"),
     Event(date(2026, 6, 30), K.EDUCATION_VISIT, "庆祝建党105周年：赴宿城抗日石刻红色教育基地重温入党誓词",
           "宿城抗日石刻红色教育基地", content="参观学习，重温入党誓词。"),
     Event(date(2026, 9, 10), K.VOLUNTEER, "“文明城市创建”志愿服务", "示例区城东街道和平社区",
-          content="开展文明劝导和环境整治志愿服务。"),
+          content="开展文明劝导和环境整治志愿服务。",
+          service_field=VolunteerField.CIVILISED_CITY),
     Event(date(2026, 9, 18), K.INTEGRITY_EDUCATION, "中秋国庆前廉政提醒教育", MEETING_ROOM,
           content="重申节日期间纪律要求，开展廉政提醒。"),
     Event(date(2026, 10, 22), K.SEMINAR, "专题研讨：深化事业单位改革的机构编制保障", MEETING_ROOM,

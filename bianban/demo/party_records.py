@@ -25,7 +25,14 @@ from bianban.demo.party_members import (
 )
 from bianban.demo.people import AS_OF
 from bianban.party.choices import ActivityKind as K
-from bianban.party.choices import ActivityStatus, AppraisalGrade, AttendanceStatus, CommitteeRole, TalkKind
+from bianban.party.choices import (
+    ActivityStatus,
+    AppraisalGrade,
+    AttendanceStatus,
+    CommitteeRole,
+    TalkKind,
+    VolunteerField,
+)
 
 R = CommitteeRole
 P, L, A = AttendanceStatus.PRESENT, AttendanceStatus.LEAVE, AttendanceStatus.ABSENT
@@ -33,6 +40,8 @@ YEARS = (2023, 2024, 2025, 2026)
 APPRAISAL_YEARS = (2023, 2024, 2025)
 STUDY_HOURS = {K.STUDY: "3.0", K.FOLLOW_UP_STUDY: "1.5", K.SEMINAR: "2.0", K.PARTY_LECTURE: "2.0", K.BRIEFING: "2.0",
                K.SCREENING: "2.0", K.EDUCATION_VISIT: "4.0", K.INTEGRITY_EDUCATION: "1.5"}
+# The seed gives no hours for its volunteer service: half a day in the forest, an afternoon in the community.
+SERVICE_HOURS = {VolunteerField.FOREST_FIRE: Decimal("4.0"), VolunteerField.CIVILISED_CITY: Decimal("3.0")}
 START_TIMES = {K.COMMITTEE_MEETING: time(9, 0), K.GROUP_MEETING: time(16, 0), K.PARTY_LECTURE: time(14, 30),
                K.THEME_DAY: time(14, 30), K.LIFE_MEETING: time(9, 0), K.VOLUNTEER: time(8, 30),
                K.EDUCATION_VISIT: time(8, 30)}
@@ -64,6 +73,8 @@ class ActivitySpec:
     decisions: str = ""
     materials: str = ""
     study_hours: Decimal | None = None
+    service_field: str = ""
+    service_hours: Decimal | None = None  # each present member's 志愿服务 hours
     attendance: tuple[tuple[str, str, str], ...] = ()  # (member key, status, reason)
     resolutions: tuple[tuple[str, int], ...] = ()  # (text, votes for)
     key: str = ""
@@ -173,7 +184,7 @@ class _Planner:
     def add(self, kind: str, day: date, topic: str, *, group: int | None = None, place: str = "", speaker: str = "",
             content: str = "", materials: str = "", resolutions: tuple[str, ...] = (), key: str = "",
             full: bool = False, inquorate: bool = False, host: str | None = None,
-            recorder: str | None = None) -> ActivitySpec | None:
+            recorder: str | None = None, service_field: str = "") -> ActivitySpec | None:
         """A held activity (none after the demo's date). Host and recorder default to the secretary and the
         组织委员 of the day; "" for nobody."""
         if day > AS_OF:
@@ -192,7 +203,8 @@ class _Planner:
             place=place or (cal.ACTIVITY_ROOM if kind == K.THEME_DAY else OFFICE_ROOM), host=host,
             recorder=recorder, speaker=speaker, content=content, materials=materials,
             decisions="；".join(resolutions), study_hours=Decimal(hours) if hours else None, attendance=attendance,
-            resolutions=tuple((text, votes) for text in resolutions), key=key)
+            resolutions=tuple((text, votes) for text in resolutions), key=key, service_field=service_field,
+            service_hours=SERVICE_HOURS.get(service_field))
         self.activities.append(spec)
         return spec
 
@@ -294,7 +306,8 @@ class _Planner:
             self.quarter(year, quarter)
         for event in cal.EVENTS[year]:
             self.add(event.kind, workday(event.day), event.topic, place=event.place, speaker=event.speaker,
-                     content=event.content, materials=event.materials, key=event.key)
+                     content=event.content, materials=event.materials, key=event.key,
+                     service_field=event.service_field)
         if year in APPRAISAL_YEARS:
             self.add(K.LIFE_MEETING, workday(date(year, 12, 26)), cal.LIFE_MEETING_TOPIC.format(year=year),
                      key=f"life-{year}", full=True,

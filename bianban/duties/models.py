@@ -63,7 +63,12 @@ class DutyItem(models.Model):
         verbose_name = verbose_name_plural = "党建责任清单"
         ordering = ["branch", "year", "sort_order", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(months__gte=0, months__lt=1 << 13), name="duty_months_bits"),
+            # Bits 1–12 only, at least one of them: a task is deployed in some month.
+            models.CheckConstraint(condition=Q(months__gte=2, months__lt=1 << 13),
+                                   name="duty_months_bits", violation_error_message="请至少选择一个部署月份"),
+            models.CheckConstraint(condition=Q(owner_member__isnull=False, owner_division__isnull=True)
+                                   | Q(owner_member__isnull=True, owner_division__isnull=False),
+                                   name="duty_one_owner", violation_error_message="责任人和责任科室只能选择其一"),
             models.CheckConstraint(condition=Q(target_count__isnull=True) | Q(target_count__gt=0),
                                    name="duty_target_positive", violation_error_message="量化目标应为正整数"),
             models.CheckConstraint(

@@ -1,3 +1,10 @@
-"""volunteer pages."""
+"""Volunteer service pages under /duties/volunteer/ (names prefixed volunteer_ in the duties namespace)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from bianban.duties.volunteer import views
+
+urlpatterns = [
+    path("", views.index_view, name="volunteer_index"),
+    path("export/", views.export_view, name="volunteer_export"),
+]

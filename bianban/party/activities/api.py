@@ -17,7 +17,7 @@ from bianban.core.exceptions import NotFound, ValidationFailed
 from bianban.party.access import branch_get_for_user
 from bianban.party.activities import rules, selectors, services
 from bianban.party.activities.services import AttendanceEntry, ResolutionEntry
-from bianban.party.choices import ActivityKind, ActivityStatus
+from bianban.party.choices import ActivityKind, ActivityStatus, VolunteerField
 from bianban.party.models import Activity, ActivityFile, Attendance, Branch, Member, PartyGroup, Resolution
 
 router = Router(tags=["组织活动"])
@@ -44,6 +44,8 @@ class ActivityOut(Schema):
     recorder_id: int | None
     speaker: str
     study_hours: float | None
+    service_field: str = Field(description="服务领域（志愿服务活动）")
+    service_field_label: str
     due_count: int = Field(description="应到（由出席情况统计）")
     present_count: int = Field(description="实到")
     leave_count: int = Field(description="请假")
@@ -66,6 +68,10 @@ class ActivityOut(Schema):
         return _hours(obj.study_hours)
 
     @staticmethod
+    def resolve_service_field_label(obj: Activity) -> str:
+        return obj.get_service_field_display() if obj.service_field else ""
+
+    @staticmethod
     def resolve_absent_count(obj: Activity) -> int:
         return obj.due_count - obj.present_count - obj.leave_count
 
@@ -84,6 +90,7 @@ class AttendanceOut(Schema):
     reason: str
     voting: bool
     study_hours: float | None
+    service_hours: float | None = Field(description="志愿服务时长（小时）")
 
     @staticmethod
     def resolve_name(obj: Attendance) -> str:
@@ -92,6 +99,10 @@ class AttendanceOut(Schema):
     @staticmethod
     def resolve_study_hours(obj: Attendance) -> float | None:
         return _hours(obj.study_hours)
+
+    @staticmethod
+    def resolve_service_hours(obj: Attendance) -> float | None:
+        return _hours(obj.service_hours)
 
 
 class ResolutionOut(Schema):
@@ -147,6 +158,8 @@ class AttendanceIn(Schema):
     status: str = Field(description="PRESENT 出席 / LEAVE 请假（须填事由）/ ABSENT 缺席")
     reason: str = ""
     study_hours: Decimal | None = Field(None, description="个人学时；不填按活动的每人学时")
+    # Decimal or text: the service refuses "abc", 0 or 25 with a Chinese message.
+    service_hours: Decimal | str | None = Field(None, description="志愿服务时长（出席者，0到24小时）")
 
 
 class ResolutionIn(Schema):
@@ -172,6 +185,9 @@ class ActivityIn(Schema):
     decisions: str = ""
     materials: str = ""
     study_hours: Decimal | None = Field(None, description="学习类活动每人学时")
+    service_field: str = Field("", description="服务领域，志愿服务活动必填：" + "、".join(
+        f"{v} {label}" for v, label in VolunteerField.choices))
+    service_hours: Decimal | str | None = Field(None, description="志愿服务活动出席者每人服务时长（个人未填时计入）")
     attendance: list[AttendanceIn] | None = Field(None, description="已召开的活动须列出每名应到党员")
     resolutions: list[ResolutionIn] | None = None
 
@@ -191,6 +207,8 @@ class ActivityPatch(Schema):
     decisions: str | None = None
     materials: str | None = None
     study_hours: Decimal | None = None
+    service_field: str | None = None
+    service_hours: Decimal | str | None = Field(None, description="志愿服务：填补出席者未填的服务时长")
     attendance: list[AttendanceIn] | None = Field(None, description="给出则整体替换出席情况")
     resolutions: list[ResolutionIn] | None = Field(None, description="给出则整体替换表决事项")
 
@@ -221,8 +239,8 @@ class StudySummaryOut(Schema):
 def _entries(items: list[AttendanceIn] | None) -> list[AttendanceEntry] | None:
     if items is None:
         return None
-    return [AttendanceEntry(member_id=i.member_id, status=i.status, reason=i.reason, study_hours=i.study_hours)
-            for i in items]
+    return [AttendanceEntry(member_id=i.member_id, status=i.status, reason=i.reason, study_hours=i.study_hours,
+                            service_hours=i.service_hours) for i in items]
 
 
 def _resolutions(items: list[ResolutionIn] | None) -> list[ResolutionEntry] | None:

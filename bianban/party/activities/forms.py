@@ -1,6 +1,6 @@
 """Forms of the activity pages. They only shape the input; the services decide what is valid. The attendance sheet is
-not a Django form: one row of radio buttons per member due (`att-<member id>`, `reason-<id>`, `hours-<id>`), read by
-`attendance_from_post`."""
+not a Django form: one row of radio buttons per member due (`att-<member id>`, `reason-<id>`, `hours-<id>` and, for a
+志愿服务 activity, `service-<id>`), read by `attendance_from_post`."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,7 +15,7 @@ from bianban.core.forms import BootstrapFormMixin, DateInput
 from bianban.ledger.files import ALLOWED_LABEL
 from bianban.party.access import branches_for_user
 from bianban.party.activities.services import TRANSITIONS, AttendanceEntry, ResolutionEntry
-from bianban.party.choices import ActivityKind, ActivityStatus
+from bianban.party.choices import ActivityKind, ActivityStatus, VolunteerField
 from bianban.party.models import Branch, Member, PartyGroup
 
 
@@ -67,6 +67,11 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
                                 help_text="学习类活动填写，每行一份材料")
     study_hours = forms.DecimalField(label="学时（每人）", required=False, max_digits=4, decimal_places=1,
                                      help_text="集中学习、党课、专题研讨等学习类活动填写；个人学时不同的可在出席表中单独填写")
+    service_field = forms.ChoiceField(label="服务领域", required=False, choices=_blank("—", VolunteerField.choices),
+                                      help_text="志愿服务活动须选择")
+    # A CharField: the service says in Chinese what is wrong with "abc" or 25.
+    service_hours = forms.CharField(label="服务时长（每人）", required=False, max_length=20,
+                                    help_text="志愿服务活动填写，计入出席者；个人时长不同的可在出席表中单独填写")
 
     def __init__(self, *args: Any, user: Any, activity: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +92,9 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
         members = Member.objects.filter(branch__in=scope.values("pk")).select_related("person")
         self.fields["host"].queryset = members
         self.fields["recorder"].queryset = members
+
+    def clean_service_hours(self) -> Decimal | str | None:
+        return _decimal(self.cleaned_data.get("service_hours") or "")
 
     def chosen_branch(self) -> Branch | None:
         """The branch the form is about: the one posted, else the initial one, else the only one the user has."""
@@ -157,7 +165,8 @@ def attendance_from_post(data: Any) -> list[AttendanceEntry]:
         pk = int(key[4:])
         entries.append(AttendanceEntry(member_id=pk, status=data.get(key, ""),
                                        reason=data.get(f"reason-{pk}", ""),
-                                       study_hours=_decimal(data.get(f"hours-{pk}", ""))))
+                                       study_hours=_decimal(data.get(f"hours-{pk}", "")),
+                                       service_hours=_decimal(data.get(f"service-{pk}", ""))))
     return entries
 
 

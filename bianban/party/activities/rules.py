@@ -6,13 +6,17 @@ rights who are due to attend are present, and a resolution needs the votes of mo
 a 支委会 needs more than half of its members present. 预备党员 have no vote (党章第七条).
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from bianban.party.choices import STUDY_KINDS, ActivityKind
 
 # Meetings that vote: only they may carry resolutions, and only they have a quorum.
 VOTING_KINDS = frozenset({ActivityKind.GENERAL_MEETING, ActivityKind.COMMITTEE_MEETING})
 MAX_STUDY_HOURS = Decimal("24")
+# 志愿服务时长 per member and activity: at most a day (the seed's 护林防火 and 文明城市创建 are half-day turns).
+MAX_SERVICE_HOURS = Decimal("24")
+SERVICE_HOURS_MESSAGE = "服务时长应为0到24之间的数字"
 
 
 def more_than_half(n: int) -> int:
@@ -22,6 +26,29 @@ def more_than_half(n: int) -> int:
 
 def is_study_kind(kind: str) -> bool:
     return kind in STUDY_KINDS
+
+
+def is_volunteer_kind(kind: str) -> bool:
+    """志愿服务: the only kind with a 服务领域 and per-member 服务时长 (it earns no study hours)."""
+    return kind == ActivityKind.VOLUNTEER
+
+
+def service_hours(value: Any) -> tuple[Decimal | None, str]:
+    """Submitted service hours read as (hours, "") — None when left blank — or (None, why they are refused):
+    a positive number of at most 24 with one decimal (the column holds one)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, ""
+    if isinstance(value, bool):
+        return None, SERVICE_HOURS_MESSAGE
+    try:
+        hours = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None, SERVICE_HOURS_MESSAGE
+    if not hours.is_finite() or hours <= 0 or hours > MAX_SERVICE_HOURS:
+        return None, SERVICE_HOURS_MESSAGE
+    if hours != hours.quantize(Decimal("0.1")):
+        return None, "服务时长最多保留1位小数"
+    return hours.quantize(Decimal("0.1")), ""  # as stored, so the audit compares like with like
 
 
 def quorum(kind: str, *, due: int, present: int, voting_due: int, voting_present: int) -> bool | None:

@@ -18,6 +18,7 @@ class SheetRow:
     status: str
     reason: str = ""
     hours: str = ""
+    service: str = ""  # 志愿服务时长
     error: str = ""
 
 
@@ -26,6 +27,7 @@ class Sheet:
     rows: list[SheetRow] = field(default_factory=list)
     note: str = ""  # why no one is listed yet
     study: bool = False
+    volunteer: bool = False
     errors: list[str] = field(default_factory=list)  # about the sheet as a whole (someone missing, no one due)
     statuses: list[tuple[str, str]] = field(default_factory=lambda: list(AttendanceStatus.choices))
 
@@ -53,7 +55,7 @@ def build_sheet(*, branch: Branch | None, kind: str, held_on: date | None, group
                 posted: Any = None, activity: Activity | None = None, per_member: dict[int, str] | None = None,
                 errors: list[str] | None = None) -> Sheet:
     """The rows for the due members; a posted sheet wins over the recorded one, which wins over 出席."""
-    sheet = Sheet(study=rules.is_study_kind(kind), errors=errors or [])
+    sheet = Sheet(study=rules.is_study_kind(kind), volunteer=rules.is_volunteer_kind(kind), errors=errors or [])
     if branch is None or held_on is None or kind not in ActivityKind.values:
         sheet.note = "选择党支部、类型和日期后列出应到人员"
         return sheet
@@ -69,10 +71,12 @@ def build_sheet(*, branch: Branch | None, kind: str, held_on: date | None, group
             row.status = posted.get(f"att-{member.pk}")
             row.reason = posted.get(f"reason-{member.pk}", "")
             row.hours = posted.get(f"hours-{member.pk}", "")
+            row.service = posted.get(f"service-{member.pk}", "")
         elif member.pk in recorded:
             done = recorded[member.pk]
             row.status, row.reason = done.status, done.reason
             row.hours = "" if done.study_hours is None else str(done.study_hours)
+            row.service = "" if done.service_hours is None else str(done.service_hours)
         sheet.rows.append(row)
     if not sheet.rows:
         sheet.note = {ActivityKind.COMMITTEE_MEETING: "该日没有在任支委",

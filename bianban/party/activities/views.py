@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -168,6 +169,8 @@ def _detail_context(request: HttpRequest, activity: Activity, file_form: FileFor
         "can_change": unit_allows(request.user, Perm.PARTY_CHANGE, activity.branch.unit),
         "file_form": file_form or FileForm(),
         "study": rules.is_study_kind(activity.kind),
+        "volunteer": rules.is_volunteer_kind(activity.kind),
+        "service_total": activity.attendance.aggregate(total=Sum("service_hours"))["total"] or 0,
     }
 
 

@@ -79,4 +79,9 @@ class Command(BaseCommand):
             lines.append(f"党支部：{p.branch}，党员 {p.members} 名（其中预备党员 {p.probationary} 名），"
                          f"党小组 {p.groups} 个，支委 {p.committee} 名；2023 年以来组织活动 {p.activities} 次"
                          f"（另有计划 {p.planned} 次），谈话 {p.talks} 次，民主评议党员 {p.appraisals} 次。")
+        d = result.duties
+        if d is not None:
+            lines.append(f"责任清单任务 {d.duty_items} 项；书记项目 {d.projects} 个；集中走访 {d.visits} 次，"
+                         f"{d.households} 户 {d.people} 人，收集问题 {d.visit_problems} 个；"
+                         f"意识形态风险点 {d.risk_points} 个；廉政重要节点 {d.key_dates} 个。")
         return "\n".join(lines)
