@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import has_perm, unit_allows
 from bianban.core.access import perm_required
+from bianban.core.downloads import stored_file_response
 from bianban.core.exceptions import DomainError, NotFound, ValidationFailed
 from bianban.core.pagination import paginate
 from bianban.ledger import selectors, services
@@ -238,14 +239,7 @@ def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
         evidence = selectors.evidence_get_for_user(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    try:
-        handle = evidence.file.open("rb")
-    except OSError:
-        raise Http404("文件不存在") from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(evidence)
 
 
 @perm_required(Perm.UNITS_VIEW)

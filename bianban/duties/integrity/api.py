@@ -18,18 +18,10 @@ from bianban.duties.integrity import selectors, services
 from bianban.duties.models import KeyDate
 from bianban.party.access import branch_get_for_user
 from bianban.party.models import Branch, Member
+from bianban.party.schemas import MemberRef
 
 router = Router()
 MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
-
-
-class MemberRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: Member) -> str:
-        return str(obj)
 
 
 class KeyDateOut(Schema):

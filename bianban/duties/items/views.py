@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import unit_allows
 from bianban.core.access import perm_required
+from bianban.core.downloads import stored_file_response
 from bianban.core.exceptions import DomainError, NotFound
 from bianban.core.pagination import paginate
 from bianban.duties.choices import DutyMeasure
@@ -225,15 +226,9 @@ def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file to a reader of its branch; never through MEDIA_URL."""
     try:
         record = selectors.evidence_get_for_user(request.user, pk)
-        handle = record.file.open("rb")
     except NotFound as exc:
         raise Http404(exc.message) from None
-    except OSError:
-        raise Http404("文件不存在") from None
-    response = FileResponse(handle, as_attachment=True, filename=record.original_name,
-                            content_type=record.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(record)
 
 
 @require_POST

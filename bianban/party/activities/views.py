@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import has_perm, unit_allows
 from bianban.core.access import perm_required
+from bianban.core.downloads import stored_file_response
 from bianban.core.exceptions import DomainError, NotFound, ValidationFailed
 from bianban.core.pagination import paginate
 from bianban.party.access import branches_for_user
@@ -207,15 +208,8 @@ def file_view(request: HttpRequest, pk: int) -> FileResponse:
         record = selectors.activity_file_get_for_user(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    try:
-        handle = record.file.open("rb")
-    except OSError:
-        raise Http404("文件不存在") from None
     inline = request.GET.get("inline") == "1" and record.content_type in INLINE_TYPES
-    response = FileResponse(handle, as_attachment=not inline, filename=record.original_name,
-                            content_type=record.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(record, inline=inline)
 
 
 @require_POST

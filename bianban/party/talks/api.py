@@ -19,20 +19,12 @@ from bianban.ledger.choices import ProblemCategory
 from bianban.party.access import branch_get_for_user
 from bianban.party.choices import TalkKind
 from bianban.party.models import Branch, Member, Talk
+from bianban.party.schemas import MemberRef
 from bianban.party.talks import selectors, services
 from bianban.party.talks.coverage import CATEGORY_LABELS
 
 router = Router(tags=["党支部工作"])
 MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
-
-
-class MemberRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: Member) -> str:
-        return str(obj)
 
 
 class TalkOut(Schema):
