@@ -21,10 +21,17 @@ class DemoAccount:
     sex: str = Sex.MALE
     birth_year: int = 1980
     political_status: str = PoliticalStatus.CPC_MEMBER
+    # Further roles over the same scope. The secretary is a leader of 区委编办: the 书记项目's results are register
+    # records, which he must be able to read (not change) to link and see them.
+    also: tuple[str, ...] = ()
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role, *self.also) if self.role else ()
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label if self.role else "超级管理员"
+        return "、".join(Role(r).label for r in self.roles) if self.role else "超级管理员"
 
     @property
     def scope_label(self) -> str:
@@ -36,7 +43,7 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("bbadmin", "陈静", Role.OFFICE_ADMIN, None, c.OFFICE_KEY, Sex.FEMALE, 1981),
     DemoAccount("bbstaff", "李明轩", Role.OFFICE_STAFF, None, c.OFFICE_KEY, Sex.MALE, 1991),
     DemoAccount("liaison_edu", "张慧敏", Role.UNIT_LIAISON, c.EDUCATION_KEY, c.EDUCATION_KEY, Sex.FEMALE, 1987),
-    DemoAccount("shuji", "刘建华", Role.BRANCH_SECRETARY, None, c.OFFICE_KEY, Sex.MALE, 1974),
+    DemoAccount("shuji", "刘建华", Role.BRANCH_SECRETARY, None, c.OFFICE_KEY, Sex.MALE, 1974, also=(Role.REVIEWER,)),
     DemoAccount("zhiwei", "杨晓燕", Role.COMMITTEE_MEMBER, None, c.OFFICE_KEY, Sex.FEMALE, 1985),
     DemoAccount("dangyuan", "赵宇航", Role.MEMBER, None, c.OFFICE_KEY, Sex.MALE, 1995),
     DemoAccount("shenyue", "吴国平", Role.REVIEWER, None, "organisation", Sex.MALE, 1972),

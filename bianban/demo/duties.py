@@ -10,12 +10,14 @@ verification as of 2023-11-30 and two of its problems rectified. Units a small t
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max, Sum
+from django.utils import timezone
 
+from bianban.checks.models import CheckRun
 from bianban.checks.services import check_run_execute, check_run_request
 from bianban.demo import duties_calendar as dc
 from bianban.demo.catalog import OFFICE_KEY
@@ -50,8 +52,14 @@ def holder(branch: Branch, role: str, on: date) -> Member | None:
 # --------------------------------------------------------------------------------------------------------- visits
 
 
+def at_office_hours(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(16)))
+
+
 def close_problem(actor: Any, problem: Problem, measure: str, done_on: date) -> None:
-    """Answer a problem the way the ledger wants it: start, one measure done, ask to close, close."""
+    """Answer a problem the way the ledger wants it: start, one measure done, ask to close, close. The ledger stamps
+    销号时间 with the moment of closing; the demo replays 2023, so that stamp is set back to `done_on`, the day the
+    seed says it was closed (the audit trail keeps the real moment the demo wrote it)."""
     problem = problem_transition(actor=actor, problem=problem, to_status=S.IN_PROGRESS)
     step = measure_create(actor=actor, problem=problem, description=measure, owner=problem.responsible,
                           deadline=done_on)
@@ -59,6 +67,7 @@ def close_problem(actor: Any, problem: Problem, measure: str, done_on: date) -> 
     problem = problem_transition(actor=actor, problem=Problem.objects.get(pk=problem.pk),
                                  to_status=S.AWAITING_REVIEW)
     problem_transition(actor=actor, problem=problem, to_status=S.CLOSED, note="经回访群众满意，予以销号")
+    Problem.objects.filter(pk=problem.pk).update(closed_at=at_office_hours(done_on))
 
 
 def load_visits(*, actor: Any, branch: Branch) -> int:
@@ -182,6 +191,11 @@ def load_project(*, actor: Any, branch: Branch, units: dict[str, Unit]) -> Any:
         name = division.unit.short_name or division.unit.name
         links.append((OutcomeKind.DIVISION_CHANGE, event, f"{name}内设机构职责调整"))
     run = check_run_execute(run_id=check_run_request(actor=actor, as_of=date(2023, 11, 30)).pk)
+    # Run in 2023 in the seed's history: its times are set back like the ledger's 销号时间 (close_problem).
+    CheckRun.objects.filter(pk=run.pk).update(created_at=at_office_hours(date(2023, 12, 1)),
+                                              started_at=at_office_hours(date(2023, 12, 1)),
+                                              finished_at=at_office_hours(date(2023, 12, 1)))
+    run.refresh_from_db()
     links.append((OutcomeKind.CHECK_RUN, run, "全区机关事业单位编制及实有人员核查"))
     for title, measure in (("部分单位编制台账与实名制信息不一致", "逐单位比对并更新实名制信息"),
                            ("个别单位人员超过法定退休时间未办理出编", "督促单位办理退休出编手续")):
@@ -213,25 +227,23 @@ def load_project(*, actor: Any, branch: Branch, units: dict[str, Unit]) -> Any:
 
 
 def load_risks(*, actor: Any, branch: Branch) -> int:
-    """The 2023 risk points, each reviewed at the quarterly 研判会 the party demo held."""
-    meetings = {(a.held_on.month - 1) // 3 + 1: a for a in
-                Activity.objects.filter(branch=branch, kind=ActivityKind.IDEOLOGY_REVIEW, status="held",
-                                        held_on__year=2023).order_by("held_on")}
+    """The 2023 risk points, reviewed at the 2023 研判会 as the spec says and at every later 研判会 the party demo
+    held (no new signs; the level kept), so the register is current on the demo's date."""
+    meetings = list(Activity.objects.filter(branch=branch, kind=ActivityKind.IDEOLOGY_REVIEW, status="held",
+                                            held_on__gte=date(2023, 1, 1)).order_by("held_on"))
+    quarter_2023 = {(a.held_on.month - 1) // 3 + 1: a for a in meetings if a.held_on.year == 2023}
     for spec in dc.RISKS_2023:
-        first = min((q for q, _, _ in spec.reviews), default=4)
+        steps = [(quarter_2023[q], text, level) for q, text, level in spec.reviews if q in quarter_2023]
+        level = steps[-1][2] if steps else spec.level
+        steps += [(a, dc.LATER_REVIEW, level) for a in meetings if a.held_on.year > 2023]
         point = ideology.risk_create(
             actor=actor, branch=branch, title=spec.title, description=spec.description, level=spec.level,
             measures=spec.measures, owner=holder(branch, spec.owner_role, date(2023, 1, 31)),
-            next_review_on=meetings[first].held_on if first in meetings else date(2023, 12, 31),
-            today=date(2023, 1, 10))
-        for quarter, conclusion, level in spec.reviews:
-            meeting = meetings.get(quarter)
-            if meeting is None:
-                continue
-            later = [meetings[q].held_on for q in sorted(meetings) if q > quarter]
-            ideology.risk_review(
-                actor=actor, risk_point=point, reviewed_on=None, activity=meeting, conclusion=conclusion,
-                level=level, next_review_on=later[0] if later else date(2024, 3, 31))
+            next_review_on=steps[0][0].held_on if steps else date(2023, 12, 31), today=date(2023, 1, 10))
+        for n, (meeting, conclusion, after) in enumerate(steps):
+            following = steps[n + 1][0].held_on if n + 1 < len(steps) else meeting.held_on + timedelta(days=91)
+            ideology.risk_review(actor=actor, risk_point=point, reviewed_on=None, activity=meeting,
+                                 conclusion=conclusion, level=after, next_review_on=following)
     for name, starts, ends, note in dc.SENSITIVE_2023:
         ideology.sensitive_period_create(actor=actor, branch=branch, name=name, starts_on=starts, ends_on=ends,
                                          note=note)

@@ -185,7 +185,7 @@ def load_accounts(*, actor: Any, accounts: tuple[DemoAccount, ...], units: dict[
         unit = units[account.scope_key] if account.scope_key else None
         account_services.user_create_with_grants(
             actor=actor, username=account.username, password=DEMO_PASSWORD, full_name=account.full_name,
-            grants=[(account.role, unit)],
+            grants=[(role, unit) for role in account.roles],
         )
         created += 1
     return created
@@ -196,7 +196,7 @@ def demo_totals() -> DemoResult:
     from bianban.checks.models import CheckRun
 
     by_kind = {label: Unit.objects.filter(kind=value).count() for value, label in UnitKind.choices}
-    latest = CheckRun.objects.filter(status="done").order_by("-pk").first()
+    latest = CheckRun.objects.filter(status="done").order_by("-finished_at", "-pk").first()
     return DemoResult(
         already_loaded=True, units=sum(by_kind.values()), units_by_kind=by_kind,
         check_run=f"核查 #{latest.pk}（基准日 {latest.as_of:%Y-%m-%d}）：{latest.message}" if latest else "",

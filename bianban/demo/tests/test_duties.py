@@ -8,8 +8,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.utils import timezone
 
 from bianban.demo.loader import DemoResult, load_demo
 from bianban.demo.party import BRANCH_CODE
@@ -17,7 +19,7 @@ from bianban.duties.choices import TargetMeasure
 from bianban.duties.integrity.selectors import integrity_talk_counts
 from bianban.duties.items.progress import items_progress
 from bianban.duties.models import DutyItem, KeyDate, Reminder, RiskPoint, SecretaryProject, VisitCampaign
-from bianban.duties.projects.results import project_progress
+from bianban.duties.projects.results import outcomes_by_kind, project_progress
 from bianban.duties.visits.stats import campaign_stats
 from bianban.duties.volunteer.selectors import volunteer_stats
 from bianban.ledger.choices import ProblemSource, ProblemStatus
@@ -51,6 +53,8 @@ def test_the_2023_visits_add_up_to_the_seed_and_their_problems_were_answered(loa
     problems = Problem.objects.filter(source=ProblemSource.VISIT)
     assert problems.count() == stats.problems == stats.issues > 0
     assert set(problems.values_list("status", flat=True)) == {ProblemStatus.CLOSED}
+    # Closed in 2023 as the seed tells it, not on the day the demo was loaded.
+    assert {timezone.localtime(p.closed_at).date() for p in problems} == {date(2023, 9, 15)}
     assert loaded.duties is not None and (loaded.duties.households, loaded.duties.people) == (40, 72)
 
 
@@ -63,6 +67,11 @@ def test_the_secretary_project_counts_its_results_from_the_register(loaded: Demo
     assert values[TargetMeasure.CHECK_RUNS] == (1, 1)
     assert values[TargetMeasure.PROBLEMS_CLOSED] == (2, 2)
     assert project.milestones.filter(status="done").count() == project.milestones.count() == 5
+    # The secretary reads the register, so every result is named and linked for him.
+    secretary = get_user_model().objects.get(username="shuji")
+    linked = [o for _, _, group in outcomes_by_kind(project.outcomes.all(), secretary) for o in group]
+    assert linked and all(o.url for o in linked)
+    assert {o.on.year for o in linked} == {2023}
 
 
 @pytest.mark.django_db

@@ -113,6 +113,13 @@ class PeriodIn(Schema):
     note: str = ""
 
 
+class PeriodPatch(Schema):
+    name: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    note: str | None = None
+
+
 def _owner(branch: Branch, owner_id: int | None) -> Member | None:
     if owner_id is None:
         return None
@@ -204,6 +211,18 @@ def sensitive_create(request: HttpRequest, payload: PeriodIn) -> Status:
                                               starts_on=payload.starts_on, ends_on=payload.ends_on,
                                               note=payload.note)
     return Status(201, period)
+
+
+@router.get("/sensitive-periods/{period_id}", response=PeriodOut, summary="敏感时期详情")
+def sensitive_detail(request: HttpRequest, period_id: int) -> SensitivePeriod:
+    return selectors.sensitive_get_for_user(request.user, period_id)
+
+
+@router.patch("/sensitive-periods/{period_id}", response=PeriodOut, summary="修改敏感时期")
+def sensitive_update(request: HttpRequest, period_id: int, payload: PeriodPatch) -> SensitivePeriod:
+    period = selectors.sensitive_get_for_user(request.user, period_id)
+    services.sensitive_period_update(actor=request.user, period=period, **payload.dict(exclude_unset=True))
+    return selectors.sensitive_get_for_user(request.user, period_id)
 
 
 @router.delete("/sensitive-periods/{period_id}", response={204: None}, summary="删除敏感时期")

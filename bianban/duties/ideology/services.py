@@ -112,6 +112,17 @@ def _check_meeting(point: RiskPoint, activity: Activity | None, reviewed_on: dat
         errors["reviewed_on"] = [f"研判日期应为研判会召开日期（{activity.held_on:%Y-%m-%d}）"]
 
 
+def _check_order(point: RiskPoint, activity: Activity | None, reviewed_on: date | None, errors: Errors) -> None:
+    """The point carries the level and next date of its LATEST review: a review entered late with an earlier date
+    would put an outdated level and next date back on the point, so it is refused; a meeting reviews a point once."""
+    if activity is not None and "activity" not in errors and point.reviews.filter(activity=activity).exists():
+        errors["activity"] = ["该风险点已在本次研判会上研判过"]
+    last = point.reviews.order_by("-reviewed_on").values_list("reviewed_on", flat=True).first()
+    if reviewed_on is not None and last is not None and reviewed_on < last and "reviewed_on" not in errors:
+        errors["reviewed_on"] = [f"研判日期不能早于上次研判（{last:%Y-%m-%d}）："
+                                 "风险点的等级和下次研判日期以最近一次研判为准"]
+
+
 def _review(actor: Any, risk_point: RiskPoint, *, reviewed_on: date | None, conclusion: str, level: str,
             next_review_on: date | None, activity: Activity | None, close: bool, today: date) -> RiskReview:
     """One review of a watched point, and the point brought up to it (level, next review; or closed)."""
@@ -128,6 +139,7 @@ def _review(actor: Any, risk_point: RiskPoint, *, reviewed_on: date | None, conc
     elif reviewed_on > today:
         errors["reviewed_on"] = ["研判日期不能晚于今天：只登记已经进行的研判" if not close else "解除日期不能晚于今天"]
     _check_meeting(point, activity, reviewed_on, errors)
+    _check_order(point, activity, reviewed_on, errors)
     if not conclusion:
         errors["conclusion"] = ["请填写研判结论" if not close else "请填写解除理由"]
     if level not in RiskLevel.values:

@@ -56,11 +56,14 @@ class KeyDateOut(Schema):
 
     @staticmethod
     def resolve_window_talks(obj: KeyDate) -> int:
-        return selectors.window_talks(obj).count()
+        # Annotated by selectors.keydates_for_user (no query per row of a list).
+        counted = getattr(obj, "window_talk_count", None)
+        return selectors.window_talks(obj).count() if counted is None else counted
 
     @staticmethod
     def resolve_window_person_times(obj: KeyDate) -> int:
-        return selectors.keydate_rows([obj])[0].talk_persons
+        counted = getattr(obj, "window_person_times", None)
+        return selectors.keydate_rows([obj])[0].talk_persons if counted is None else counted
 
 
 class KeyDateIn(Schema):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bianban.accounts.choices import Perm
@@ -44,7 +45,25 @@ def keydates_for_user(user: Any, *, branch: Branch | int | None = None, year: in
         qs = qs.filter(branch=branch)
     if year:
         qs = qs.filter(year_q(year))
-    return qs.select_related("branch").prefetch_related("assignees__person").order_by("on", "pk")
+    return (with_window_talks(qs).select_related("branch").prefetch_related("assignees__person")
+            .order_by("on", "pk"))
+
+
+def _count(qs: QuerySet[Any]) -> Coalesce:
+    """COUNT(*) of a correlated subquery, 0 when it matches nothing."""
+    counted = qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_window_talks(qs: QuerySet[KeyDate]) -> QuerySet[KeyDate]:
+    """Annotate each key date with the 廉政谈话 of its window (`window_talk_count`) and their 人次
+    (`window_person_times`), in the list's own query: a page of key dates costs no query per row."""
+    talks = Talk.objects.filter(branch_id=OuterRef("branch_id"), kind=TalkKind.INTEGRITY,
+                                held_on__gte=OuterRef("remind_on"), held_on__lte=OuterRef("on"))
+    persons = TalkParticipant.objects.filter(
+        role=TalkRole.TALKED, talk__branch_id=OuterRef("branch_id"), talk__kind=TalkKind.INTEGRITY,
+        talk__held_on__gte=OuterRef("remind_on"), talk__held_on__lte=OuterRef("on"))
+    return qs.annotate(window_talk_count=_count(talks), window_person_times=_count(persons))
 
 
 def keydate_get_for_user(user: Any, pk: int, perm: str = Perm.PARTY_VIEW) -> KeyDate:

@@ -196,6 +196,8 @@ def keydate_update(*, actor: Any, key_date: KeyDate, name: Any = _KEEP, on: Any 
     errors: Errors = {}
     if not new_name:
         errors["name"] = ["请填写节点名称"]
+    elif len(new_name) > 50:
+        errors["name"] = ["节点名称不能超过50个字"]
     if not new_actions:
         errors["actions"] = ["请填写提醒事项（如：发送节前廉政提醒、开展廉政谈话）"]
     remind_on = _remind_on(new_on, new_lead, errors)

@@ -21,6 +21,7 @@ from bianban.units.models import Division
 
 router = Router(tags=["党建责任与专项工作"])
 MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
+MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 
 class ProgressOut(Schema):
@@ -141,6 +142,8 @@ def item_list(request: HttpRequest, branch: int | None = None, year: int | None 
               offset: int = 0) -> dict[str, Any]:
     if month is not None and not 1 <= month <= 12:
         raise ValidationFailed.on("month", "月份应为1至12之间的整数")
+    if any(pk is not None and not 0 < pk <= MAX_ID for pk in (branch, owner_member)):
+        return {"items": [], "count": 0}  # no such row; the database driver would overflow on the number
     qs = selectors.items_for_user(request.user, branch=branch, year=year, owner_member=owner_member, month=month)
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
     page = list(qs[offset:offset + limit])

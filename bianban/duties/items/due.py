@@ -37,8 +37,10 @@ def due(on: date, horizon_days: int) -> list[Due]:
         behind_now = p.target is not None and item.year == on.year and p.behind
         if not (near or behind_now):
             continue
-        if item.owner_member_id and item.owner_member.user_id:
-            users = frozenset({item.owner_member.user_id})
+        owner = item.owner_member
+        # A member who has left the branch no longer acts on its list: the committee takes the task over.
+        if owner is not None and owner.user_id and (owner.left_on is None or owner.left_on > on):
+            users = frozenset({owner.user_id})
         else:
             users = leads.get(item.branch_id, frozenset())
         if not users:

@@ -14,6 +14,7 @@ from bianban.duties.items.progress import MONTHS, month_end
 from bianban.duties.models import DutyItem
 from bianban.party.choices import ActivityKind, TalkKind
 from bianban.party.models import Branch, Member
+from bianban.units.models import Division
 
 MONTH_CHOICES = [(str(m), f"{m}月") for m in MONTHS]
 
@@ -48,6 +49,13 @@ class ItemForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, branch: Branch, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members, divisions = selectors.owner_choices(branch)
+        # An owner who has since left (or a division since abolished) keeps the task (services._check_owner): keep
+        # them choosable on edit, or saving any other field would demand a new owner.
+        member, division = self.initial.get("owner_member"), self.initial.get("owner_division")
+        if member is not None:
+            members = members | Member.objects.filter(pk=member.pk, branch=branch).select_related("person")
+        if division is not None:
+            divisions = divisions | Division.objects.filter(pk=division.pk, unit_id=branch.unit_id)
         self.fields["owner_member"].queryset = members
         self.fields["owner_division"].queryset = divisions
         self.fields["months"].widget.attrs["class"] = "form-check-input"

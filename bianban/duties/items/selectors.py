@@ -14,6 +14,7 @@ from bianban.duties.models import DutyEvidence, DutyItem, Visit
 from bianban.party.access import branches_for_user
 from bianban.party.choices import ActivityStatus, TalkRole
 from bianban.party.models import Activity, Branch, Member, Talk, TalkParticipant
+from bianban.party.talks.selectors import talks_for_user
 from bianban.units.choices import UnitStatus
 from bianban.units.models import Division
 
@@ -142,8 +143,13 @@ def behind_by_owner(branch: Branch, year: int, month: int) -> list[OwnerBehind]:
     return sorted((OwnerBehind(o, rows) for o, rows in groups.items()), key=lambda g: (-len(g.rows), g.owner))
 
 
-def counted_records(item: DutyItem) -> QuerySet:
-    """The records a counted task counts (the activities, talks or visits of its year), newest first."""
+def counted_records(item: DutyItem, user: Any = None) -> QuerySet:
+    """The records a counted task counts (the activities, talks or visits of its year), newest first. With `user`,
+    only those the user may read in the talks' own area: what is said in a talk stays with its participants and the
+    committee (talks_for_user), so a member sees the talks they took part in although all of them count."""
+    if user is not None and item.measure == DutyMeasure.TALKS:
+        readable = talks_for_user(user, branch=item.branch_id).order_by().values("pk")
+        return counted_records(item).filter(pk__in=readable)
     if item.measure == DutyMeasure.ACTIVITIES:
         return (Activity.objects.filter(branch_id=item.branch_id, status=ActivityStatus.HELD,
                                         kind=item.activity_kind, held_on__year=item.year)

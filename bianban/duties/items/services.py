@@ -34,6 +34,7 @@ from bianban.units.models import Division
 FIELDS = ["title", "description", "owner_member", "owner_division", "months", "measure", "activity_kind",
           "talk_kind", "target_count", "due_on"]
 _KEEP: Any = object()
+MAX_TARGET = 100_000
 Errors = dict[str, list[str]]
 
 
@@ -69,6 +70,11 @@ def _target(raw: Any, measure: str, errors: Errors) -> int | None:
     text = str(raw).strip() if raw is not None else ""
     if isinstance(raw, bool) or not text.lstrip("-").isdigit() or int(text) <= 0:
         _add(errors, "target_count", "量化目标应为正整数")
+        return None
+    # A branch's yearly count of activities, 人次 or households is in the tens or hundreds; a bound well above that
+    # catches typos and keeps the value inside every database's integer column (no overflow → 500).
+    if int(text) > MAX_TARGET:
+        _add(errors, "target_count", f"量化目标不能超过{MAX_TARGET}")
         return None
     return int(text)
 

@@ -142,14 +142,16 @@ def _record_url(name: str, pk: int) -> str:
 def _detail(request: HttpRequest, item: DutyItem, status: int = 200, **forms: Any) -> HttpResponse:
     children = list(item.children.select_related("owner_member__person", "owner_division", "branch"))
     progress = items_progress([item, *children])
-    records = list(selectors.counted_records(item)[:100])
+    readable = selectors.counted_records(item, request.user)
+    records = list(readable[:100])
+    hidden = selectors.counted_records(item).count() - readable.count() if item.measure == DutyMeasure.TALKS else 0
     link = {DutyMeasure.ACTIVITIES: "party:activity_detail", DutyMeasure.TALKS: "party:talk_detail",
             DutyMeasure.VISITS: "duties:visit_detail"}.get(item.measure, "")
     context = {
         "item": item, "progress": progress[item.pk], "owner": selectors.owner_label(item),
         "rollup": rollups(children, progress).get(item.pk),
         "children": [selectors.Row(c, progress[c.pk]) for c in children],
-        "records": [(r, _record_url(link, r.pk)) for r in records],
+        "records": [(r, _record_url(link, r.pk)) for r in records], "hidden_records": hidden,
         "evidence": list(item.evidence.all()), "can_change": _can_change(request, item.branch),
         "manual": item.measure == DutyMeasure.MANUAL,
         "complete_form": forms.get("complete_form") or CompleteForm(),

@@ -19,6 +19,7 @@ from bianban.party.models import Member
 
 router = Router(tags=["书记项目"])
 MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
+MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 
 class MemberRef(Schema):
@@ -102,13 +103,14 @@ class ProjectPatch(Schema):
 class TargetIn(Schema):
     name: str
     measure: TargetMeasure
-    target_value: int | str = Field(description="正整数")
+    # Any: the service says what is wrong with 0, "abc", 1.5 or null in one Chinese message (目标值应为正整数).
+    target_value: Any = Field(..., description="正整数")
 
 
 class TargetPatch(Schema):
     name: str | None = None
     measure: TargetMeasure | None = None
-    target_value: int | str | None = None
+    target_value: Any = None
 
 
 class MilestoneIn(Schema):
@@ -156,7 +158,8 @@ def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     outcomes = [{"id": o.outcome.pk, "kind": kind, "kind_label": label, "record_id": getattr(
                  o.outcome, f"{results.SOURCES[kind].field}_id"), "label": o.label, "on": o.on,
                  "note": o.outcome.note}
-                for kind, label, items in results.outcomes_by_kind(selectors.outcomes_of(project)) for o in items]
+                for kind, label, items in results.outcomes_by_kind(selectors.outcomes_of(project), request.user)
+                for o in items]
     return _project(project, results.project_progress(project), list(selectors.milestones_of(project)), outcomes)
 
 
@@ -173,6 +176,8 @@ def _lead(branch_id: int, lead_id: int | None) -> Member | None:
 def project_list(request: HttpRequest, branch: int | None = None, year: int | None = None, limit: int = 100,
                  offset: int = 0) -> dict[str, Any]:
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    if branch is not None and not 0 < branch <= MAX_ID:
+        return {"count": 0, "items": []}  # no such branch; the database driver would overflow on the number
     qs = selectors.projects_for_user(request.user, branch=branch, year=year)
     page = list(qs.prefetch_related(Prefetch(
         "milestones", queryset=selectors.milestones_with_overdue(ProjectMilestone.objects.order_by("due_on", "pk")),

@@ -4,6 +4,7 @@ the project's year, visible records of the right sort and year) and their messag
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from bianban.core.forms import BootstrapFormMixin, DateInput
@@ -21,7 +22,10 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, branch: Branch, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = (Member.objects.filter(branch=branch, left_on__isnull=True)
+        # A lead who has since left stays on record (services._check_project): keep them choosable on edit, or
+        # saving any other field would silently drop the lead.
+        kept = getattr(self.initial.get("lead"), "pk", None)
+        self.fields["lead"].queryset = (Member.objects.filter(Q(branch=branch, left_on__isnull=True) | Q(pk=kept))
                                         .select_related("person").order_by("pk"))
         self.fields["year"].initial = timezone.localdate().year
 

@@ -114,12 +114,32 @@ class LinkedOutcome:
     url: str
 
 
-def outcomes_by_kind(outcomes: Iterable[ProjectOutcome]) -> list[tuple[str, str, list[LinkedOutcome]]]:
-    """(kind, label, linked outcomes) for every kind that has some, in the kinds' order."""
+def _readable(user: Any, outcomes: list[ProjectOutcome]) -> dict[str, set[int]]:
+    """Kind → the ids of the linked records `user` may read in their own app: one query per kind present."""
+    readable: dict[str, set[int]] = {}
+    for kind in {o.kind for o in outcomes}:
+        source = SOURCES[kind]
+        ids = [getattr(o, f"{source.field}_id") for o in outcomes if o.kind == kind]
+        readable[kind] = set(source.records(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return readable
+
+
+Grouped = list[tuple[str, str, list[LinkedOutcome]]]
+
+
+def outcomes_by_kind(outcomes: Iterable[ProjectOutcome], user: Any = None) -> Grouped:
+    """(kind, label, linked outcomes) for every kind that has some, in the kinds' order. A record `user` may not read
+    in its own app (a member of the branch has no right to the ledger or the register) is listed by kind and date,
+    and still counts, but is neither named nor linked: linking needs that right too (services._find_record)."""
+    outcomes = list(outcomes)
+    readable = _readable(user, outcomes) if user is not None else None
     groups: dict[str, list[LinkedOutcome]] = {}
     for outcome in outcomes:
         source = SOURCES[outcome.kind]
         record = getattr(outcome, source.field)
-        groups.setdefault(outcome.kind, []).append(
-            LinkedOutcome(outcome, source.label(record), source.on(record), source.url(record)))
+        if readable is None or record.pk in readable[outcome.kind]:
+            linked = LinkedOutcome(outcome, source.label(record), source.on(record), source.url(record))
+        else:
+            linked = LinkedOutcome(outcome, f"（无权查看的{outcome.get_kind_display()}记录）", source.on(record), "")
+        groups.setdefault(outcome.kind, []).append(linked)
     return [(kind, label, groups[kind]) for kind, label in K.choices if kind in groups]

@@ -21,6 +21,8 @@ from bianban.party.models import Branch, Member
 
 Errors = dict[str, list[str]]
 _KEEP: Any = object()
+TEXT_MAX = 200  # the models' CharField length: SQLite would store more, PostgreSQL would fail with a 500
+MAX_TARGET_VALUE = 100_000
 _PROJECT_FIELDS = ["year", "title", "goal", "lead", "summary"]
 _TARGET_FIELDS = ["name", "measure", "target_value"]
 _MILESTONE_FIELDS = ["title", "due_on", "note"]
@@ -73,6 +75,8 @@ def _check_project(errors: Errors, branch: Branch, values: dict[str, Any], *, le
         errors["year"] = [f"年度应为2000至{latest}之间的年份"]
     if not values["title"]:
         errors["title"] = ["请填写项目名称"]
+    elif len(values["title"]) > TEXT_MAX:
+        errors["title"] = [f"项目名称不能超过{TEXT_MAX}字"]
     if not values["goal"]:
         errors["goal"] = ["请填写项目目标"]
     lead: Member | None = values["lead"]
@@ -133,10 +137,17 @@ def project_update(*, actor: Any, project: SecretaryProject, year: Any = _KEEP, 
 def _check_target(errors: Errors, values: dict[str, Any]) -> None:
     if not values["name"]:
         errors["name"] = ["请填写目标"]
+    elif len(values["name"]) > TEXT_MAX:
+        errors["name"] = [f"目标不能超过{TEXT_MAX}字"]
     if values["measure"] not in TargetMeasure.values:
         errors["measure"] = ["计量方式不在允许范围内"]
-    if positive_int(values["target_value"]) is None:
+    value = positive_int(values["target_value"])
+    if value is None:
         errors["target_value"] = ["目标值应为正整数"]
+    elif value > MAX_TARGET_VALUE:
+        # A project's targets count in tens (quota, charters, problems); the bound catches typos and keeps the
+        # value inside every database's integer column (an overflow would be a 500, not a message).
+        errors["target_value"] = [f"目标值不能超过{MAX_TARGET_VALUE}"]
 
 
 @transaction.atomic(durable=True)
@@ -189,6 +200,8 @@ def target_remove(*, actor: Any, target: ProjectTarget) -> None:
 def _check_milestone(errors: Errors, project: SecretaryProject, values: dict[str, Any]) -> None:
     if not values["title"]:
         errors["title"] = ["请填写节点"]
+    elif len(values["title"]) > TEXT_MAX:
+        errors["title"] = [f"节点不能超过{TEXT_MAX}字"]
     due_on = values["due_on"]
     if not isinstance(due_on, date):
         errors["due_on"] = ["请填写计划完成日期"]
@@ -228,6 +241,24 @@ def milestone_change(*, actor: Any, milestone: ProjectMilestone, status: Any = _
         milestone = _milestone_update(actor=actor, milestone=milestone, **fields)
     if status is not _KEEP and status != milestone.status:
         milestone = _milestone_status(actor=actor, milestone=milestone, status=status, done_on=done_on)
+    elif done_on is not None and done_on != milestone.done_on:
+        milestone = _milestone_done_on(actor=actor, milestone=milestone, done_on=done_on)
+    return milestone
+
+
+def _milestone_done_on(*, actor: Any, milestone: ProjectMilestone, done_on: Any) -> ProjectMilestone:
+    """Correct the day a done milestone was done; a milestone not done has no such day (silently dropping the
+    value would tell the caller it was saved)."""
+    project = SecretaryProject.objects.select_related("branch__unit").get(pk=milestone.project_id)
+    require_branch(actor, project.branch)
+    if milestone.status != MS.DONE:
+        raise ValidationFailed.on("done_on", "只有已完成的节点才有完成日期；请同时将状态改为“已完成”")
+    done_on = _check_done_on(project, done_on)
+    if ProjectMilestone.objects.filter(pk=milestone.pk, status=MS.DONE).update(done_on=done_on) != 1:
+        raise Conflict("节点状态已被他人修改，请刷新后重试")
+    old, milestone.done_on = milestone.done_on, done_on
+    audit(actor=actor, action="project_milestone.update", target=milestone, unit_id=project.branch.unit_id,
+          changes={"done_on": [old, done_on]})
     return milestone
 
 

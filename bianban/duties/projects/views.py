@@ -65,7 +65,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "project": project, "progress": results.project_progress(project),
         "milestones": list(selectors.milestones_of(project)),
-        "outcome_groups": results.outcomes_by_kind(selectors.outcomes_of(project)),
+        "outcome_groups": results.outcomes_by_kind(selectors.outcomes_of(project), request.user),
         "kinds": OutcomeKind.choices,
         "can_change": unit_allows(request.user, Perm.PARTY_CHANGE, project.branch.unit),
     }

@@ -110,6 +110,26 @@ def test_a_review_must_be_at_a_held_ideology_meeting_of_the_branch(branch: Any, 
     assert not RiskReview.objects.exists()
 
 
+def test_a_review_dated_before_the_last_one_or_at_the_same_meeting_again_is_refused(
+        branch: Any, add_activity: Any) -> None:  # noqa: F811
+    point = _point(branch)
+    june = add_activity(ActivityKind.IDEOLOGY_REVIEW, date(2023, 6, 28))
+    services.risk_review(actor=None, risk_point=point, reviewed_on=None, conclusion="风险上升", level=RiskLevel.HIGH,
+                         next_review_on=date(2023, 9, 30), activity=june, today=date(2023, 7, 1))
+    late_entry = {"actor": None, "risk_point": point, "conclusion": "可控", "level": RiskLevel.LOW,
+                  "next_review_on": date(2023, 6, 30), "today": date(2023, 7, 1)}
+    with pytest.raises(ValidationFailed) as earlier:
+        services.risk_review(reviewed_on=date(2023, 3, 28), **late_entry)
+    assert earlier.value.details["reviewed_on"] == [
+        "研判日期不能早于上次研判（2023-06-28）：风险点的等级和下次研判日期以最近一次研判为准"]
+    with pytest.raises(ValidationFailed) as again:
+        services.risk_review(reviewed_on=None, activity=june, **{**late_entry, "next_review_on": date(2023, 12, 1)})
+    assert again.value.details["activity"] == ["该风险点已在本次研判会上研判过"]
+    point.refresh_from_db()
+    assert (point.level, point.next_review_on) == (RiskLevel.HIGH, date(2023, 9, 30))
+    assert RiskReview.objects.count() == 1 and AuditEvent.objects.filter(action="risk.review").count() == 1
+
+
 def test_closing_a_point_records_the_reason_as_its_last_review_and_reopening_watches_it_again(branch: Any) -> None:
     point = _point(branch)
     services.risk_close(actor=None, risk_point=point, closed_on=date(2023, 12, 20), reason="改革完成，风险消除",

@@ -1,10 +1,11 @@
 import json
-from datetime import date, timedelta  # noqa: F401
+from datetime import date, timedelta
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
+from bianban.core.models import AuditEvent
 from bianban.duties.choices import RiskLevel, RiskStatus
 from bianban.duties.ideology import services
 from bianban.duties.models import RiskPoint, RiskReview, SensitivePeriod
@@ -167,3 +168,22 @@ def test_every_form_page_opens_for_the_secretary(branch: Any, client_for: Any) -
                                                                          "reason": "风险消除"})
     assert closed.status_code == 302
     assert "恢复监测" in client.get(reverse("duties:risk_detail", args=[point.pk])).content.decode()
+
+
+def test_the_api_corrects_a_sensitive_period_and_scopes_it_by_branch(branch: Any, other_branch: Any,  # noqa: F811
+                                                                    api_for: Any) -> None:
+    period = services.sensitive_period_create(actor=None, branch=branch.branch, name="国庆",
+                                              starts_on=date(2023, 9, 25), ends_on=date(2023, 10, 8))
+    api = api_for(branch.users.secretary)
+    moved = _send(api, "patch", f"/api/v1/sensitive-periods/{period.pk}", {"ends_on": "2023-10-10", "note": "值班"})
+    assert moved.status_code == 200 and (moved.json()["ends_on"], moved.json()["note"]) == ("2023-10-10", "值班")
+    backwards = _send(api, "patch", f"/api/v1/sensitive-periods/{period.pk}", {"ends_on": "2023-09-01"})
+    assert backwards.status_code == 422 and backwards.json()["details"]["ends_on"] == ["结束日期不能早于开始日期"]
+    stranger = api_for(other_branch.secretary_user)
+    assert stranger.get(f"/api/v1/sensitive-periods/{period.pk}").status_code == 404
+    assert _send(stranger, "patch", f"/api/v1/sensitive-periods/{period.pk}", {"name": "改"}).status_code == 404
+    assert _send(api_for(branch.users.member), "patch", f"/api/v1/sensitive-periods/{period.pk}",
+                 {"name": "改"}).status_code == 403
+    period.refresh_from_db()
+    assert (period.name, period.ends_on) == ("国庆", date(2023, 10, 10))
+    assert AuditEvent.objects.filter(action="sensitive.update").count() == 1

@@ -145,3 +145,38 @@ def test_the_form_pages_open_for_the_secretary(branch: Any, client_for: Any) -> 
     assert edited.status_code == 302
     key_date.refresh_from_db()
     assert key_date.remind_on == key_date.on and key_date.actions == "提醒并谈话"
+
+
+def test_the_api_refuses_a_too_long_name_on_correction_and_writes_nothing(branch: Any, api_for: Any) -> None:
+    key_date = services.keydate_create(actor=None, branch=branch.branch, name="七一",
+                                       on=TODAY + timedelta(days=30), lead_workdays=1, actions="提醒")
+    response = _send(api_for(branch.users.secretary), "patch", f"/api/v1/key-dates/{key_date.pk}", {"name": "节" * 51})
+    assert response.status_code == 422 and response.json()["details"]["name"] == ["节点名称不能超过50个字"]
+    key_date.refresh_from_db()
+    assert key_date.name == "七一"
+
+
+def test_the_api_list_reads_each_windows_talks_in_the_same_queries_however_many_key_dates(
+        branch: Any, api_for: Any, add_talk: Any) -> None:  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def key_date(name: str, on: date, **extra: Any) -> KeyDate:
+        return services.keydate_create(actor=None, branch=branch.branch, name=name, on=on, lead_workdays=5,
+                                       actions="提醒", today=date(2023, 1, 1), **extra)
+
+    add_talk(0, 1, 2, 3, held_on=date(2023, 3, 6), kind=TalkKind.INTEGRITY)  # inside 3-10's window (3-03 … 3-10)
+    add_talk(0, 4, held_on=date(2023, 2, 1), kind=TalkKind.INTEGRITY)  # in no window
+    api = api_for(branch.users.member)
+    key_date("三月节点", date(2023, 3, 10), talk_required=True, assignees=[branch.full[5]])
+    api.get("/api/v1/key-dates")  # warm the token check's caches
+    with CaptureQueriesContext(connection) as one:
+        assert api.get("/api/v1/key-dates").json()["count"] == 1
+    for i in range(1, 5):
+        key_date(f"节点{i}", date(2023, 5, i), assignees=[branch.full[i]])
+    with CaptureQueriesContext(connection) as five:
+        items = api.get("/api/v1/key-dates", {"year": 2023}).json()["items"]
+    assert len(items) == 5 and len(five) == len(one)
+    assert [(k["window_talks"], k["window_person_times"]) for k in items] == [(1, 3)] + [(0, 0)] * 4
+    detail = api.get(f"/api/v1/key-dates/{items[0]['id']}").json()
+    assert (detail["window_talks"], detail["window_person_times"]) == (1, 3)

@@ -98,3 +98,25 @@ def test_other_branches_are_404_and_readers_get_403(api_for: Any, branch: Simple
     assert created.status_code == 403
     assert reader.delete(f"{URL}/{item.pk}").status_code == 403
     assert DutyItem.objects.get().title == "制定年度党建工作计划"
+
+
+def test_a_huge_target_is_422_in_chinese_not_an_overflow(api_for: Any, branch: SimpleNamespace) -> None:
+    api = api_for(branch.users.secretary)
+    base = {"branch_id": branch.branch.pk, "year": LAST_YEAR, "title": "专题研讨", "months": [4],
+            "measure": "activities", "activity_kind": ActivityKind.SEMINAR, "owner_member_id": branch.full[0].pk}
+    for target in (100_001, 2**31, 10**30):
+        response = _post(api, URL, {**base, "target_count": target})
+        assert response.status_code == 422, (target, response.content)
+        assert response.json()["message"] == "量化目标不能超过100000"
+    assert not DutyItem.objects.exists()
+    assert _post(api, URL, {**base, "target_count": 100_000}).status_code == 201
+
+
+def test_listing_by_an_id_no_database_can_hold_is_empty_not_a_500(api_for: Any, branch: SimpleNamespace,
+                                                                    make_item: Any) -> None:
+    make_item()
+    api = api_for(branch.users.secretary)
+    for params in ({"branch": 10**20}, {"owner_member": 10**20}, {"branch": -1}):
+        response = api.get(URL, params)
+        assert response.status_code == 200 and response.json() == {"items": [], "count": 0}, params
+    assert api.get(URL, {"branch": branch.branch.pk}).json()["count"] == 1

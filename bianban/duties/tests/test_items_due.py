@@ -14,7 +14,8 @@ from bianban.duties.items import services
 from bianban.duties.items.due import due
 from bianban.duties.items.progress import month_end
 from bianban.duties.tests.items_fixtures import LAST_YEAR, make_item, media, pdf  # noqa: F401
-from bianban.party.choices import ActivityKind
+from bianban.party.choices import ActivityKind, LeaveReason
+from bianban.party.members.services import member_leave
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,12 @@ def test_a_counted_task_behind_this_month_is_due_by_the_months_end(make_item: An
     assert reminder.key == f"duty:{seminars.pk}" and reminder.user_ids == {secretary.pk}
     assert "已完成 0/1" in reminder.title
     assert reminder.due_on == month_end(today.year, today.month)
+
+
+def test_a_task_of_a_member_who_has_left_goes_to_the_committee(make_item: Any, branch: SimpleNamespace,
+                                                               secretary: Any, member: Any) -> None:
+    today = timezone.localdate()
+    task = make_item("撰写心得", year=today.year, months=[today.month], due_on=today, owner_member=branch.full[6])
+    member_leave(actor=None, member=branch.full[6], on=today, reason=LeaveReason.TRANSFER_OUT, destination="市委")
+    [reminder] = due(today, 14)
+    assert reminder.key == f"duty:{task.pk}" and reminder.user_ids == {secretary.pk}

@@ -27,7 +27,9 @@ from bianban.duties.tests.items_fixtures import (  # noqa: F401
     talk,
     visit,
 )
-from bianban.party.choices import ActivityKind
+from bianban.party.choices import ActivityKind, LeaveReason, TalkKind
+from bianban.party.members.services import member_leave
+from bianban.party.talks import services as talk_services
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("duties:item_index")
@@ -207,3 +209,37 @@ def test_the_detail_of_talk_and_visit_tasks_lists_person_times_and_households(
     assert "（2人次）" in talks_page and "2/5" in talks_page
     visits_page = client.get(reverse("duties:item_detail", args=[visits.pk])).content.decode()
     assert "（4户）" in visits_page and "4/10" in visits_page
+
+
+def test_a_member_sees_only_the_counted_talks_they_took_part_in(client_for: Any, branch: SimpleNamespace,
+                                                                make_item: Any) -> None:
+    full = branch.full
+    task = make_item("书记谈心谈话", measure=DutyMeasure.TALKS, target_count=5, months=[6], owner_member=full[0])
+    for talked, topic in ((full[6], "与周党员谈思想状况"), (full[3], "与赵党员谈家庭困难")):
+        talk_services.talk_create(actor=None, branch=branch.branch, kind=TalkKind.HEART_TO_HEART,
+                                  held_on=last_year(6), topic=topic, talker=full[0], talked_to=[talked])
+    url = reverse("duties:item_detail", args=[task.pk])
+    member = client_for(branch.users.member).get(url).content.decode()  # the member persona is full[6]
+    assert "与周党员谈思想状况" in member and "与赵党员谈家庭困难" not in member
+    assert "另有1次谈话计入" in member and "2/5" in member  # both still count
+    secretary = client_for(branch.users.secretary).get(url).content.decode()
+    assert "与周党员谈思想状况" in secretary and "与赵党员谈家庭困难" in secretary
+    assert 'data-testid="hidden-records"' not in secretary
+
+
+def test_a_task_of_a_member_who_has_left_can_still_be_edited(client_for: Any, branch: SimpleNamespace,
+                                                             make_item: Any) -> None:
+    leaver = branch.full[3]
+    task = make_item("撰写心得", owner_member=leaver)
+    member_leave(actor=None, member=leaver, on=timezone.localdate(), reason=LeaveReason.TRANSFER_OUT,
+                 destination="市委")
+    client = client_for(branch.users.secretary)
+    url = reverse("duties:item_edit", args=[task.pk])
+    assert f'<option value="{leaver.pk}" selected>' in client.get(url).content.decode()
+    saved = client.post(url, {"title": "撰写学习心得", "owner_member": leaver.pk, "months": ["3"],
+                              "measure": DutyMeasure.MANUAL})
+    assert saved.status_code == 302
+    task.refresh_from_db()
+    assert (task.title, task.owner_member_id) == ("撰写学习心得", leaver.pk)
+    new = client.get(reverse("duties:item_create"), {"branch": branch.branch.pk}).content.decode()
+    assert f'<option value="{leaver.pk}"' not in new  # a new task goes to current members only

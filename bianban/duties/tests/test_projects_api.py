@@ -61,15 +61,55 @@ def test_the_api_round_trip_counts_results_from_the_register(branch: SimpleNames
     assert api.get(f"{BASE}/{pid}").json()["targets"][0]["value"] in (2, 3)
 
 
-@pytest.mark.parametrize("value", [0, -1, "abc"])
+@pytest.mark.parametrize(("value", "message"), [
+    (0, "目标值应为正整数"), (-1, "目标值应为正整数"), ("abc", "目标值应为正整数"), (None, "目标值应为正整数"),
+    (1.5, "目标值应为正整数"), (True, "目标值应为正整数"), (100_001, "目标值不能超过100000"),
+    (10**30, "目标值不能超过100000"),
+])
 def test_a_bad_target_value_is_422_in_chinese_and_nothing_is_written(branch: SimpleNamespace,
                                                                      project: SecretaryProject,  # noqa: F811
-                                                                     api_for: Any, value: Any) -> None:
+                                                                     api_for: Any, value: Any, message: str) -> None:
     response = _send(api_for(branch.users.secretary), "post", f"{BASE}/{project.pk}/targets",
                      {"name": "核增编制", "measure": "quota_added", "target_value": value})
-    assert response.status_code == 422
-    assert response.json()["message"] == "目标值应为正整数" and "target_value" in response.json()["details"]
+    assert response.status_code == 422, response.content
+    assert response.json()["message"] == message and "target_value" in response.json()["details"]
     assert not ProjectTarget.objects.exists()
+
+
+def test_texts_longer_than_their_columns_are_422_not_stored(branch: SimpleNamespace,
+                                                            project: SecretaryProject,  # noqa: F811
+                                                            api_for: Any) -> None:
+    api, long = api_for(branch.users.secretary), "长" * 201
+    created = _send(api, "post", BASE, {"branch_id": branch.branch.pk, "year": YEAR, "title": long, "goal": "g"})
+    assert created.status_code == 422 and created.json()["message"] == "项目名称不能超过200字"
+    target = _send(api, "post", f"{BASE}/{project.pk}/targets", {"name": long, "measure": "charters",
+                                                                  "target_value": 1})
+    assert target.status_code == 422 and target.json()["message"] == "目标不能超过200字"
+    milestone = _send(api, "post", f"{BASE}/{project.pk}/milestones", {"title": long, "due_on": "2023-06-30"})
+    assert milestone.status_code == 422 and milestone.json()["message"] == "节点不能超过200字"
+    assert SecretaryProject.objects.count() == 1 and not ProjectTarget.objects.exists()
+    assert not ProjectMilestone.objects.exists()
+
+
+def test_a_done_on_alone_corrects_a_done_milestone_and_is_refused_on_an_open_one(
+        branch: SimpleNamespace, project: SecretaryProject, api_for: Any) -> None:  # noqa: F811
+    api = api_for(branch.users.secretary)
+    mid = _send(api, "post", f"{BASE}/{project.pk}/milestones", {"title": "核查", "due_on": "2023-06-30"}).json()["id"]
+    url = f"{BASE}/{project.pk}/milestones/{mid}"
+    refused = _send(api, "patch", url, {"done_on": "2023-06-01"})
+    assert refused.status_code == 422 and "done_on" in refused.json()["details"]
+    assert ProjectMilestone.objects.get().done_on is None
+    assert _send(api, "patch", url, {"status": "done", "done_on": "2023-06-01"}).status_code == 200
+    corrected = _send(api, "patch", url, {"done_on": "2023-06-05"})
+    assert corrected.status_code == 200 and corrected.json()["done_on"] == "2023-06-05"
+    assert ProjectMilestone.objects.get().done_on == date(YEAR, 6, 5)
+
+
+def test_listing_by_a_branch_id_no_database_can_hold_is_empty(branch: SimpleNamespace, project: SecretaryProject,  # noqa: F811
+                                                              api_for: Any) -> None:
+    api = api_for(branch.users.secretary)
+    assert api.get(BASE, {"branch": 10**20}).json() == {"items": [], "count": 0}
+    assert api.get(BASE, {"branch": branch.branch.pk}).json()["count"] == 1
 
 
 def test_bad_milestones_and_outcomes_are_422(branch: SimpleNamespace, project: SecretaryProject,  # noqa: F811

@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bianban.duties.choices import MilestoneStatus, OutcomeKind, TargetMeasure
 from bianban.duties.models import ProjectMilestone, ProjectOutcome, ProjectTarget, SecretaryProject
 from bianban.duties.projects import services
 from bianban.duties.tests.projects_fixtures import YEAR, charter, movement, officer, project  # noqa: F401
+from bianban.party.choices import LeaveReason
+from bianban.party.members.services import member_leave
 from bianban.party.tests.talks_fixtures import build_health_branch
 from bianban.staffing.choices import MovementType
 
@@ -46,14 +49,25 @@ def test_the_index_shows_progress_and_milestone_status(branch: SimpleNamespace, 
 
 
 def test_the_detail_counts_targets_flags_the_overdue_milestone_and_links_outcomes(
-        branch: SimpleNamespace, filled: SimpleNamespace, client_for: Any) -> None:
-    page = client_for(branch.users.secretary).get(reverse("duties:project_detail", args=[filled.project.pk]))
+        filled: SimpleNamespace, officer: Any, client_for: Any) -> None:  # noqa: F811
+    page = client_for(officer).get(reverse("duties:project_detail", args=[filled.project.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert '<span data-testid="target-value">3</span> / 5' in html
     assert html.count('data-testid="overdue"') == 1 and "已逾期" in html
     assert reverse("staffing:unit", args=[filled.increase.line.unit_id]) in html and "安全生产领域" in html
     assert reverse("duties:project_outcome_delete", args=[filled.project.pk, filled.outcome.pk]) in html
+
+
+def test_a_reader_without_the_register_sees_the_outcome_counted_but_not_named(
+        branch: SimpleNamespace, filled: SimpleNamespace, client_for: Any) -> None:
+    """A member (PARTY_VIEW only) may not read the register: the record is counted and dated, not named or linked."""
+    html = client_for(branch.users.member).get(reverse("duties:project_detail", args=[filled.project.pk])).content
+    html = html.decode()
+    assert '<span data-testid="target-value">3</span> / 5' in html and "编制调整（1）" in html
+    assert "（无权查看的编制调整记录）" in html and "安全生产领域" in html  # the branch's own note stays
+    assert filled.increase.document_no not in html
+    assert reverse("staffing:unit", args=[filled.increase.line.unit_id]) not in html
 
 
 def test_creating_a_project_and_adding_a_target_through_the_forms(branch: SimpleNamespace, client_for: Any) -> None:
@@ -144,3 +158,18 @@ def test_every_page_of_a_project_renders_for_whoever_keeps_it(filled: SimpleName
             *[f"{reverse('duties:project_outcome_add', args=[pk])}?kind={kind}" for kind in OutcomeKind.values]]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_editing_a_project_keeps_a_lead_who_has_since_left(branch: SimpleNamespace, client_for: Any) -> None:
+    lead = branch.full[3]
+    led = services.project_create(actor=None, branch=branch.branch, year=YEAR, title="强化党建引领", goal="目标",
+                                  lead=lead)
+    member_leave(actor=None, member=lead, on=timezone.localdate(), reason=LeaveReason.TRANSFER_OUT, destination="市委")
+    client = client_for(branch.users.secretary)
+    url = reverse("duties:project_edit", args=[led.pk])
+    assert f'<option value="{lead.pk}" selected>' in client.get(url).content.decode()
+    saved = client.post(url, {"year": YEAR, "title": "强化党建引领", "goal": "目标", "lead": lead.pk,
+                              "summary": "推进中"})
+    assert saved.status_code == 302
+    led.refresh_from_db()
+    assert (led.summary, led.lead_id) == ("推进中", lead.pk)

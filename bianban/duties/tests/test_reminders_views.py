@@ -40,6 +40,7 @@ def test_the_list_shows_overdue_first_each_linking_to_its_record(client_for: Any
 def test_the_list_filters_by_kind(client_for: Any, secretary: Any, listed: Any) -> None:
     body = client_for(secretary).get("/duties/reminders/", {"kind": "compliance"}).content.decode()
     assert "支委会：本月" in body and "超编进人" not in body
+    assert '<label class="visually-hidden" for="id_kind">类型</label>' in body  # the select is named for readers
 
 
 def test_dismissing_takes_the_entry_off_the_list_and_restoring_brings_it_back(client_for: Any, secretary: Any,

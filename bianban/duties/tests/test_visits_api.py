@@ -155,3 +155,29 @@ def test_the_visit_list_reads_a_page_in_the_same_queries_however_many_visits(bra
     with CaptureQueriesContext(connection) as four:
         assert api.get("/api/v1/visits").json()["count"] == 4
     assert len(four) == len(one)
+
+
+def test_counts_out_of_range_and_names_too_long_are_422_in_chinese_not_500(branch: Any, campaign: Any,
+                                                                          api_for: Any) -> None:
+    api = api_for(branch.users.secretary)
+    before = AuditEvent.objects.count()
+    cases = [
+        (_payload(branch, campaign, households=10**12, people=10**12), "households",
+         "走访户数不能超过9999户：每条记录登记一次走访"),
+        (_payload(branch, campaign, households=3, people=10**20), "people",
+         "走访人数不能超过9999人：每条记录登记一次走访"),
+        (_payload(branch, campaign, street="街" * 51), "street", "街道名称不能超过50个字"),
+        (_payload(branch, campaign, community="社" * 51), "community", "社区名称不能超过50个字"),
+        (_payload(branch, campaign, households="三户"), "households", "应为整数"),
+        (_payload(branch, campaign, visited_on="2023-02-30"), "visited_on", "日期格式应为YYYY-MM-DD"),
+    ]
+    for body, field, message in cases:
+        response = _send(api, "post", "/api/v1/visits", body)
+        assert response.status_code == 422, response.content
+        assert response.json()["details"][field] == [message]
+    long_title = _send(api, "post", "/api/v1/visit-campaigns", {"branch_id": branch.branch.pk, "title": "题" * 201,
+                                                                "starts_on": "2023-04-01", "ends_on": "2023-07-31",
+                                                                "scope": "海滨街道"})
+    assert long_title.status_code == 422 and long_title.json()["details"]["title"] == ["活动名称不能超过200个字"]
+    assert not Visit.objects.exists() and VisitCampaign.objects.count() == 1 and not Problem.objects.exists()
+    assert AuditEvent.objects.count() == before

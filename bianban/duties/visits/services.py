@@ -34,6 +34,9 @@ _CAMPAIGN_FIELDS = ["title", "starts_on", "ends_on", "scope", "requirement"]
 _VISIT_FIELDS = ["visited_on", "team_role", "street", "community", "group", "households", "people",
                  "circumstances", "summary"]
 _TEXT = ("title", "scope", "requirement", "street", "community", "circumstances", "summary")
+# One visit record is one outing of a team: a count beyond this is a typing error (and past 2**63 the database
+# cannot even store it), so it is refused with a message instead of reaching the database.
+MAX_COUNT = 9999
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def _campaign_errors(values: dict[str, Any]) -> Errors:
     errors: Errors = {}
     if not values["title"]:
         errors["title"] = ["请填写活动名称"]
+    elif len(values["title"]) > 200:
+        errors["title"] = ["活动名称不能超过200个字"]
     starts_on, ends_on = values["starts_on"], values["ends_on"]
     if starts_on is None:
         errors["starts_on"] = ["请填写开始日期"]
@@ -154,18 +159,23 @@ def _visit_errors(campaign: VisitCampaign, values: dict[str, Any]) -> Errors:
         errors["visited_on"] = [f"走访日期应在活动期间（{campaign.starts_on:%Y-%m-%d}至{campaign.ends_on:%Y-%m-%d}）内"]
     if values["team_role"] not in VisitorRole.values:
         errors["team_role"] = ["请选择走访力量（支部党员、领导班子成员或挂职第一书记）"]
-    if not values["street"]:
-        errors["street"] = ["请填写街道"]
-    if not values["community"]:
-        errors["community"] = ["请填写社区"]
+    for name, label in (("street", "街道"), ("community", "社区")):
+        if not values[name]:
+            errors[name] = [f"请填写{label}"]
+        elif len(values[name]) > 50:
+            errors[name] = [f"{label}名称不能超过50个字"]
     if values["group"] not in VisitGroup.values:
         errors["group"] = ["请选择走访对象群体"]
     households, people = values["households"], values["people"]
     if households is None or households < 1:
         errors["households"] = ["走访户数应至少为1"]
+    elif households > MAX_COUNT:
+        errors["households"] = [f"走访户数不能超过{MAX_COUNT}户：每条记录登记一次走访"]
     if people is None or people < 1:
         errors["people"] = ["走访人数应至少为1"]
-    elif households is not None and households >= 1 and people < households:
+    elif people > MAX_COUNT:
+        errors["people"] = [f"走访人数不能超过{MAX_COUNT}人：每条记录登记一次走访"]
+    elif households is not None and 1 <= households <= MAX_COUNT and people < households:
         errors["people"] = [f"走访人数（{people}人）不能少于户数（{households}户）"]
     return errors
 
