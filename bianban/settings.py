@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bianban.checks",
     "bianban.party",
     "bianban.duties",
+    "bianban.reports",
     "bianban.demo",
     "bianban.bench",
 ]

@@ -1,8 +1,13 @@
 """Shared test contracts (NetBox's permission mixins): every scoped object type proves the same rules."""
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+
+from bianban.core.exceptions import Conflict
 
 
 class ScopedAccessContract:
@@ -66,3 +71,29 @@ class ScopedAccessContract:
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
         assert Client().get(self.api_detail(obj)).status_code == 401
+
+
+def race(*actions: Callable[[], Any]) -> list[str]:
+    """Run the actions at once on real threads (each its own connection); their outcomes, sorted: "ok",
+    "conflict" (Conflict raised) or the repr of any other exception."""
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str] = []
+
+    def run(action: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            action()
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+        except Exception as exc:
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("checks/", include("bianban.checks.urls")),
     path("party/", include("bianban.party.urls")),
     path("duties/", include("bianban.duties.urls")),
+    path("reports/", include("bianban.reports.urls")),
     path("roster/", include("bianban.staffing.roster.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),

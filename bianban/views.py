@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bianban.accounts.models import Grant
-from bianban.checks.choices import RunStatus
-from bianban.checks.selectors import findings_for_user, runs_for_user
+from bianban.checks.selectors import findings_for_user, latest_run_for_user
 from bianban.duties.reminders.selectors import reminders_for_user
 from bianban.ledger.selectors import problems_for_user, status_counts
 from bianban.people.selectors import people_for_user
@@ -32,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context["reminders"] = shown = list(reminders[:HOME_REMINDERS])
     context["reminder_count"] = count = reminders.count() if len(shown) == HOME_REMINDERS else len(shown)
     context["reminder_more"] = count - len(shown)
-    latest = runs_for_user(request.user).filter(status=RunStatus.DONE).order_by("-finished_at", "-pk").first()
+    latest = latest_run_for_user(request.user)
     if latest is not None:
         context["latest_run"] = latest
         context["latest_findings"] = findings_for_user(request.user, latest).count()

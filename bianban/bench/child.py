@@ -21,6 +21,7 @@ def main(argv: list[str]) -> int:
     from django.conf import settings
 
     from bianban.bench import workloads
+    from bianban.reports.duty.compose_bench import compose_workload
 
     database = str(settings.DATABASES["default"]["NAME"])
     if not os.environ.get(SANDBOX_ENV) or os.environ[SANDBOX_ENV] != database:
@@ -32,6 +33,7 @@ def main(argv: list[str]) -> int:
         "register_check": workloads.register_check,
         "pages_setup": workloads.pages_setup,
         "roster_import": workloads.roster_import,
+        "duty_report": compose_workload,
     }
     name, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
     result = functions[name](**kwargs)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from bianban.accounts.choices import Perm
 from bianban.accounts.models import Grant
 from bianban.accounts.scoping import has_district_perm, has_perm, restrict, unit_q
-from bianban.checks.choices import Change
+from bianban.checks.choices import Change, RunStatus
 from bianban.checks.models import CheckRun, Finding
 from bianban.checks.rules import RULES
 from bianban.core.exceptions import NotFound
@@ -37,6 +37,11 @@ def runs_for_user(user: Any) -> QuerySet[CheckRun]:
         visible_findings=Count("findings", filter=visible),
         visible_new=Count("findings", filter=visible & Q(findings__change=Change.NEW)),
     )
+
+
+def latest_run_for_user(user: Any) -> CheckRun | None:
+    """The latest finished run the user may see (the home page's and the office dashboard's 最近一次核查)."""
+    return runs_for_user(user).filter(status=RunStatus.DONE).order_by("-finished_at", "-pk").first()
 
 
 def run_get_for_user(user: Any, pk: int) -> CheckRun:

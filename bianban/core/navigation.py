@@ -54,10 +54,11 @@ SECTIONS: tuple[NavSection, ...] = (
                 upcoming="事业单位设立、变更、注销登记，法人证书和年度报告，按工作日计算法定时限。"),
     )),
     NavSection("报告", (
-        NavItem("述职报告", "core:upcoming", "party.view", slug="duty-report",
-                upcoming="由全年工作记录自动生成党支部书记述职报告（GB/T 9704 公文格式），每个数字可追溯到记录。"),
+        NavItem("述职报告", "reports:duty_index", "party.view"),
+        NavItem("党建看板", "reports:dashboard_branch_index", "party.view"),
+        NavItem("编制看板", "reports:dashboard_office", "units.view"),
         NavItem("统计报表", "core:upcoming", "units.view", slug="statistics",
-                upcoming="机构编制统计报表与图表看板。"),
+                upcoming="机构编制统计表和党建工作统计表（.xlsx）。"),
     )),
     NavSection("系统", (
         NavItem("我的提醒", "duties:reminder_list"),

@@ -16,6 +16,8 @@ def main() -> None:
                      ".ci/run 会自动两种都跑）")
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         lines.append(f"跳过浏览器测试 e2e/：未找到 {CHROMIUM}（apt-get install chromium 后可运行）")
+    if not shutil.which("soffice"):
+        lines.append("跳过述职报告转 PDF 的实际转换测试：未找到 soffice（apt-get install libreoffice-writer 后可运行）")
     print("\n".join(f"[bianban] {line}" for line in lines), file=sys.stderr)
 
 

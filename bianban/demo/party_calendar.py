@@ -195,7 +195,9 @@ EVENTS: dict[int, tuple[Event, ...]] = {2023: EVENTS_2023, 2024: EVENTS_2024, 20
 
 # 主题党日, month by month (None: not held that month).
 THEME_DAYS: dict[int, tuple[str | None, ...]] = {
-    2023: ("“学思践悟二十大”主题党日", None, None,  # March is the “读原著悟原理” day above
+    # 2023 quotes only the names the report repeats (“学先锋建新功”, “三促三带三个一”); March is the “读原著悟原理”
+    # day above.
+    2023: ("主题党日：学思践悟党的二十大精神", None, None,
            "“学先锋建新功”主题党日：学习身边先进典型", "“三促三带三个一”党性实践活动主题党日",
            "“学先锋建新功”主题党日：庆祝建党102周年", "“学先锋建新功”主题党日：集中走访社区群众",
            "主题党日：学习《习近平新时代中国特色社会主义思想专题摘编》", "主题党日：主题教育调研成果交流",

@@ -1,10 +1,9 @@
-import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from bianban.core.workdays import add_workdays
 from bianban.ledger import selectors, services
 from bianban.ledger.choices import EventKind, ProblemSource, ProblemStatus
 from bianban.ledger.models import Evidence, Problem
+from bianban.testing import race
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
@@ -92,27 +92,10 @@ def test_a_stale_transition_is_a_conflict(awaiting: Any, admin: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_close_outs_one_wins_the_other_conflicts(awaiting: Any, admin: Any) -> None:
     copies = [Problem.objects.get(pk=awaiting.pk) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    def close(problem: Problem) -> Callable[[], Any]:
+        return lambda: services.problem_transition(actor=admin, problem=problem, to_status=ProblemStatus.CLOSED)
 
-    def close(problem: Problem) -> None:
-        try:
-            barrier.wait()
-            services.problem_transition(actor=admin, problem=problem, to_status=ProblemStatus.CLOSED)
-            outcomes.append("ok")
-        except Conflict:
-            outcomes.append("conflict")
-        except Exception as exc:
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=close, args=(p,)) for p in copies]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["conflict", "ok"]
+    assert race(*(close(p) for p in copies)) == ["conflict", "ok"]
     assert Problem.objects.get(pk=awaiting.pk).status == ProblemStatus.CLOSED
     assert awaiting.events.filter(to_status=ProblemStatus.CLOSED).count() == 1
 

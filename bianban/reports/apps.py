@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "bianban.reports"
+    verbose_name = "报告与统计"
