@@ -34,7 +34,7 @@ from typing import Any, TextIO
 from django.conf import settings
 
 from bianban.bench.report import EQUAL, HIGHER, LOWER, Result, document, machine, table, write_json
-from bianban.bench.reports import bench_duty_report
+from bianban.bench.reports import bench_duty_report, bench_establishment_workbook
 from bianban.bench.sandbox import BenchError, Client, Sandbox
 from bianban.bench.verification import bench_checks, bench_checks_pg
 
@@ -280,6 +280,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sandbox, Sizes, bool], list[Result]]]
     "checks": ("全量核查（SQLite，DuckDB 对照）", bench_checks),
     "checks_pg": ("全量核查（PostgreSQL）", bench_checks_pg),
     "duty_report": ("述职报告", bench_duty_report),
+    "workbook": ("机构编制统计表", bench_establishment_workbook),
 }
 PLACEHOLDERS = {  # what a benchmark reports when it could not run at all
     "synth": [("synth_seconds", "合成数据生成（bianban synth）", "秒")],
@@ -290,6 +291,7 @@ PLACEHOLDERS = {  # what a benchmark reports when it could not run at all
     "checks": [("checks_seconds", "全量核查（SQLite）", "秒")],
     "checks_pg": [("checks_pg_seconds", "全量核查（PostgreSQL）", "秒")],
     "duty_report": [("duty_report_seconds", "述职报告生成并写 Word", "秒")],
+    "workbook": [("workbook_seconds", "机构编制统计表（今天）", "秒")],
 }
 
 

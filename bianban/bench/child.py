@@ -22,6 +22,7 @@ def main(argv: list[str]) -> int:
 
     from bianban.bench import workloads
     from bianban.reports.duty.compose_bench import compose_workload
+    from bianban.reports.workbooks.bench import establishment_workbook_seconds
 
     database = str(settings.DATABASES["default"]["NAME"])
     if not os.environ.get(SANDBOX_ENV) or os.environ[SANDBOX_ENV] != database:
@@ -34,6 +35,7 @@ def main(argv: list[str]) -> int:
         "pages_setup": workloads.pages_setup,
         "roster_import": workloads.roster_import,
         "duty_report": compose_workload,
+        "establishment_workbook": establishment_workbook_seconds,
     }
     name, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
     result = functions[name](**kwargs)

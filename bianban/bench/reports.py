@@ -26,3 +26,22 @@ def bench_duty_report(box: Sandbox, sizes: object, quick: bool) -> list[Result]:
             f"{out['queries']} 次查询，文件 {out['docx_bytes'] / 1024:.0f} KB")
     return [Result("duty_report_seconds", "述职报告生成并写 Word", out["total_s"], "秒", DUTY_REPORT_SECONDS, LOWER,
                    note)]
+
+
+def bench_establishment_workbook(box: Sandbox, sizes: object, quick: bool) -> list[Result]:
+    """The 机构编制统计表 of the whole synthesised register, as of today (the live counters) and as of the end of
+    last year (figures rebuilt from the journal), on a copy of the synth database."""
+    db = box.copy("workbook")
+    try:
+        today = box.workload(db, "establishment_workbook")
+        past = box.workload(db, "establishment_workbook", as_of=f"{int(today['as_of'][:4]) - 1}-12-31")
+    finally:
+        box.drop(db)
+    target = None if quick else WORKBOOK_SECONDS
+    results = []
+    for key, label, out in (("workbook_seconds", "机构编制统计表（今天）", today),
+                            ("workbook_past_seconds", "机构编制统计表（历史基准日）", past)):
+        note = (f"{out['units']:,} 个单位，{out['rows']:,} 行，{out['bytes'] / 1024 / 1024:.1f} MB，"
+                f"{out['queries']} 次查询；基准日 {out['as_of']}")
+        results.append(Result(key, label, out["seconds"], "秒", target, LOWER, note))
+    return results

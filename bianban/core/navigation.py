@@ -57,8 +57,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("述职报告", "reports:duty_index", "party.view"),
         NavItem("党建看板", "reports:dashboard_branch_index", "party.view"),
         NavItem("编制看板", "reports:dashboard_office", "units.view"),
-        NavItem("统计报表", "core:upcoming", "units.view", slug="statistics",
-                upcoming="机构编制统计表和党建工作统计表（.xlsx）。"),
+        NavItem("统计报表", "reports:statistics_index"),
     )),
     NavSection("系统", (
         NavItem("我的提醒", "duties:reminder_list"),
