@@ -10,6 +10,7 @@ from bianban.duties.api import router as duties_router
 from bianban.ledger.api import router as ledger_router
 from bianban.party.api import router as party_router
 from bianban.people.api import router as people_router
+from bianban.registration.api import router as registration_router
 from bianban.reports.api import router as reports_router
 from bianban.staffing.api import router as staffing_router
 from bianban.units.api import router as units_router
@@ -35,3 +36,4 @@ api.add_router("/", checks_router)
 api.add_router("/", party_router)
 api.add_router("/", duties_router)
 api.add_router("/", reports_router)
+api.add_router("/", registration_router)

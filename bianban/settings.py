@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bianban.checks",
     "bianban.party",
     "bianban.duties",
+    "bianban.registration",
     "bianban.reports",
     "bianban.demo",
     "bianban.bench",
@@ -191,7 +192,8 @@ BIANBAN = {
     # Whether 入编 on a new line needs a 用编核准 (先核编、后进人, domain.md §2.3); local practice varies.
     "QUOTA_REQUIRES_APPROVAL": env_bool("BIANBAN_QUOTA_REQUIRES_APPROVAL", default=False),
     # Background tasks `bianban scheduler` queues once a day at DAILY_AT (local time).
-    "DAILY_TASKS": ["bianban.staffing.tasks.expire_approvals", "bianban.duties.reminders.tasks.refresh_reminders"],
+    "DAILY_TASKS": ["bianban.staffing.tasks.expire_approvals", "bianban.duties.reminders.tasks.refresh_reminders",
+                    "bianban.registration.overdue.registration_overdue"],
     "DAILY_AT": os.environ.get("BIANBAN_DAILY_AT", "01:00"),
     # Largest roster workbook accepted for import, in MB.
     "IMPORT_MAX_MB": int(os.environ.get("BIANBAN_IMPORT_MAX_MB", "50")),
@@ -222,12 +224,24 @@ BIANBAN = {
             "bianban.duties.integrity.due.due",
             "bianban.duties.reminders.sources.compliance_due",
             "bianban.duties.reminders.sources.problems_due",
+            "bianban.registration.due.due",
         ],
     },
     # Working days a problem raised on a household visit has for an answer from its department.
     "VISIT_DEADLINE_WORKDAYS": int(os.environ.get("BIANBAN_VISIT_DEADLINE_WORKDAYS", "30")),
     # 廉政提醒: working days before a key date (元旦、春节 …) that its reminder falls due.
     "KEY_DATE_LEAD_WORKDAYS": 5,
+    # 事业单位登记 (domain.md §3.2–3.4). Sources disagree on some of these; they are settings, not constants.
+    "REGISTRATION": {
+        "AUTHORITY": os.environ.get("BIANBAN_REGISTRATION_AUTHORITY", "事业单位登记管理局"),
+        "CHANGE_FILING_WORKDAYS": 30,  # 实施细则 Art. 45: a change is filed within 30 working days of it
+        "DECISION_WORKDAYS": 30,  # the authority decides within 30 working days of accepting
+        "CANCEL_FILING_WORKDAYS": 15,  # 注销 applied for within 15 (working) days after 清算 ends
+        "CERTIFICATE_YEARS": 5,  # 法人证书 valid 5 years
+        "RENEWAL_DAYS_BEFORE": 30,  # renewal in the 30 days before expiry
+        "CAPITAL_CHANGE_SHARE": "0.20",  # 开办资金 changed by more than ±20% needs a 变更登记
+        "ANNUAL_REPORT_DUE": (3, 31),  # 年度报告 window 1 January – 31 March of the next year
+    },
     # Most rows one xlsx export of a list (the ledger) may hold; larger selections are refused with a hint.
     "EXPORT_MAX_ROWS": int(os.environ.get("BIANBAN_EXPORT_MAX_ROWS", "20000")),
     # 整改时限 of a problem opened by verification, in working days from the run's date.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("party/", include("bianban.party.urls")),
     path("duties/", include("bianban.duties.urls")),
     path("reports/", include("bianban.reports.urls")),
+    path("registration/", include("bianban.registration.urls")),
     path("roster/", include("bianban.staffing.roster.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),

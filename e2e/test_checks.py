@@ -37,9 +37,10 @@ def test_staff_run_verification_and_follow_a_finding_to_the_ledger(
     page.get_by_test_id("start-check").click()
 
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "done", timeout=15_000)
-    expect(page.get_by_test_id("run-result")).to_contain_text("共发现 5 项问题")
+    # 4 units without a charter, the over-quota line, and 区一中 and 区人民医院 not registered as institutions.
+    expect(page.get_by_test_id("run-result")).to_contain_text("共发现 7 项问题")
     summary = page.get_by_test_id("rule-summary")
-    expect(summary.locator("tbody tr")).to_have_count(11)
+    expect(summary.locator("tbody tr")).to_have_count(16)
     expect(summary.locator('tr[data-rule="over_quota"] td').nth(2)).to_have_text("1")
     expect(summary.locator('tr[data-rule="no_charter"] td').nth(2)).to_have_text("4")
     page.screenshot(path=str(artifacts / "checks-run.png"), full_page=True)

@@ -62,6 +62,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +77,10 @@ from bianban.core.audit import audit
 from bianban.core.exceptions import ValidationFailed
 from bianban.core.validators import PROVINCE_PREFIXES
 from bianban.people.models import Person
+from bianban.registration.choices import AnnualReportStatus, FundingSource
+from bianban.registration.models import AnnualReport, Certificate, Registration
+from bianban.registration.registrations.validation import valid_until
+from bianban.registration.rules import last_due_year
 from bianban.staffing.choices import ApprovalStatus, Enforcement, MovementType, PostGrade
 from bianban.staffing.models import Approval, Placement, PostQuota, QuotaLine, QuotaMovement
 from bianban.units.choices import UnitKind, UnitStatus
@@ -287,7 +292,16 @@ def register_synthesize(*, actor: Any, units: int, people: int, seed: int = 1, f
             progress("人员与入编", done, people)
     timings["people"] = time.perf_counter() - mark
 
-    models = (Unit, QuotaLine, QuotaMovement, PostQuota, Charter, Approval, Person, Placement)
+    mark = time.perf_counter()
+    registrations, certificates, reports = registration_objects(tree, {u.pk: u.uscc for u in Unit.objects.filter(
+        pk__in=[t.pk for t in tree], kind=UnitKind.INSTITUTION)}, today)
+    _bulk(Registration, registrations, progress, "事业单位登记")
+    _bulk(Certificate, certificates, progress, "法人证书")
+    _bulk(AnnualReport, reports, progress, "年度报告")
+    timings["registrations"] = time.perf_counter() - mark
+
+    models = (Unit, QuotaLine, QuotaMovement, PostQuota, Charter, Approval, Person, Placement, Registration,
+              Certificate, AnnualReport)
     _reset_sequences(*models)
     mark = time.perf_counter()
     _vacuum_analyze(*models)
@@ -305,6 +319,41 @@ def register_synthesize(*, actor: Any, units: int, people: int, seed: int = 1, f
                        "problems": [None, result.problems]},
               reason=f"合成基准测试数据：{len(tree):,} 个机构、{done:,} 人，随机种子 {seed}，用时 {seconds:.1f} 秒")
     return result
+
+
+def registration_objects(tree: list[UnitPlan], codes: dict[int, str], today: date,
+                         ) -> tuple[list[Registration], list[Certificate], list[AnnualReport]]:
+    """Every active institution registered as the unit register says (name, 举办单位 = its 主管部门), with a
+    current certificate and the last due 年度报告 published, so the registration rules find nothing planted here
+    (the demo and the tests plant those); a synthetic province registers like a tidy one."""
+    registrations, certificates, reports = [], [], []
+    next_registration, next_certificate, next_report = (_next_pk(m) for m in (Registration, Certificate, AnnualReport))
+    years = settings.BIANBAN["REGISTRATION"]["CERTIFICATE_YEARS"]  # a certificate issued in the last years is current
+    due_year = last_due_year(today)
+    for unit in tree:
+        code = codes.get(unit.pk, "")
+        if unit.kind != UnitKind.INSTITUTION or unit.abolished_on or not code.startswith("12"):
+            continue
+        registered_on = unit.established_on
+        registrations.append(Registration(
+            pk=next_registration, unit_id=unit.pk, uscc=code, name=unit.name, purpose=f"{unit.name}相关公益服务",
+            address=f"{unit.parent.name if unit.parent else unit.name}驻地", legal_representative=f"法人{unit.pk}",
+            capital=Decimal(10 + unit.pk % 490), funding_source=FundingSource.FULL,
+            sponsor_id=unit.parent.pk if unit.parent else unit.pk,
+            authority=settings.BIANBAN["REGISTRATION"]["AUTHORITY"], registered_on=registered_on))
+        issued = max(registered_on, today - timedelta(days=30 + unit.pk % (365 * (years - 1))))
+        certificates.append(Certificate(
+            pk=next_certificate, registration_id=next_registration, number=f"事证第{unit.pk:012d}号",
+            issued_on=issued, valid_from=issued, valid_until=valid_until(issued)))
+        if registered_on.year <= due_year:
+            reports.append(AnnualReport(
+                pk=next_report, registration_id=next_registration, year=due_year, status=AnnualReportStatus.PUBLISHED,
+                business_activities="按宗旨和业务范围开展业务活动", submitted_on=date(due_year + 1, 3, 1),
+                sponsor_reviewed_on=date(due_year + 1, 3, 5), published_on=date(due_year + 1, 3, 20)))
+            next_report += 1
+        next_registration += 1
+        next_certificate += 1
+    return registrations, certificates, reports
 
 
 def charter_objects(rng: random.Random, tree: list[UnitPlan], lines: list[LinePlan], posts: list[PostQuota],

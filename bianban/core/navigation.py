@@ -50,8 +50,10 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem("志愿服务", "duties:volunteer_index", "party.view"),
     )),
     NavSection("事业单位登记", (
-        NavItem("登记管理", "core:upcoming", "units.view", slug="registration",
-                upcoming="事业单位设立、变更、注销登记，法人证书和年度报告，按工作日计算法定时限。"),
+        NavItem("登记管理", "registration:registration_list", "units.view"),
+        NavItem("登记申请", "registration:filing_list", "units.view"),
+        NavItem("年度报告", "registration:annual_list", "units.view"),
+        NavItem("登记时限日历", "registration:calendar", "units.view"),
     )),
     NavSection("报告", (
         NavItem("述职报告", "reports:duty_index", "party.view"),

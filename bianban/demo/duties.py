@@ -21,6 +21,7 @@ from bianban.checks.models import CheckRun
 from bianban.checks.services import check_run_execute, check_run_request
 from bianban.demo import duties_calendar as dc
 from bianban.demo.catalog import OFFICE_KEY
+from bianban.demo.registration import register_new_institutions
 from bianban.duties.choices import OutcomeKind, TargetMeasure
 from bianban.duties.ideology import services as ideology
 from bianban.duties.integrity import services as integrity
@@ -190,6 +191,8 @@ def load_project(*, actor: Any, branch: Branch, units: dict[str, Unit]) -> Any:
         event = division.unit.events.filter(kind="division_change").order_by("-id").first()
         name = division.unit.short_name or division.unit.name
         links.append((OutcomeKind.DIVISION_CHANGE, event, f"{name}内设机构职责调整"))
+    # The new 青年人才服务中心 was registered within weeks of its approval (demo/registration.py).
+    register_new_institutions(actor=actor)
     run = check_run_execute(run_id=check_run_request(actor=actor, as_of=date(2023, 11, 30)).pk)
     # Run in 2023 in the seed's history: its times are set back like the ledger's 销号时间 (close_problem).
     CheckRun.objects.filter(pk=run.pk).update(created_at=at_office_hours(date(2023, 12, 1)),

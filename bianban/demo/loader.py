@@ -3,9 +3,10 @@
 `plan_demo` draws everything from the fixed seed without touching the database; `load_demo` writes it
 through the services (each call its own transaction, audited), section by section: the superuser, the unit
 tree with divisions and charters, the persons, the establishment register (staffing.py: quota lines, posts,
-approvals, placements), the role accounts, the office's Party branch with its records (party.py: its members
-are the holders of some demo logins, so it comes after them) and its duties (duties.py). Later demo sections
-add a `load_…` function here and a call in `load_demo` before the last login, which marks a complete load.
+approvals, placements), the institutions' registrations (registration.py), the role accounts, the office's Party
+branch with its records (party.py: its members are the holders of some demo logins, so it comes after them) and its
+duties (duties.py). Later demo sections add a `load_…` function here and a call in `load_demo` before the last
+login, which marks a complete load.
 """
 
 import random
@@ -22,6 +23,12 @@ from bianban.demo.accounts import ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from bianban.demo.duties import DutiesTotals, duties_totals, load_duties
 from bianban.demo.party import PartyPlan, PartyTotals, load_party, party_totals, plan_party
 from bianban.demo.people import PersonSpec, build_people
+from bianban.demo.registration import (
+    RegistrationTotals,
+    load_registration,
+    register_new_institutions,
+    registration_totals,
+)
 from bianban.demo.staffing import StaffingPlan, StaffingTotals, load_staffing, plan_staffing, staffing_totals
 from bianban.demo.tree import UnitSpec, build_units, select_units
 from bianban.people.models import Person
@@ -92,6 +99,7 @@ class DemoResult:
     staffing: StaffingTotals = field(default_factory=StaffingTotals)
     party: PartyTotals | None = None
     duties: DutiesTotals | None = None
+    registration: RegistrationTotals | None = None
     seconds: float = 0.0
 
 
@@ -202,7 +210,7 @@ def demo_totals() -> DemoResult:
         check_run=f"核查 #{latest.pk}（基准日 {latest.as_of:%Y-%m-%d}）：{latest.message}" if latest else "",
         divisions=Division.objects.count(), charters=Charter.objects.filter(is_current=True).count(),
         people=Person.objects.count(), users=get_user_model().objects.count(), staffing=staffing_totals(),
-        party=party_totals(), duties=duties_totals(),
+        party=party_totals(), duties=duties_totals(), registration=registration_totals(),
     )
 
 
@@ -220,6 +228,8 @@ def load_demo(*, seed: int = SEED, units_limit: int | None = None, people: int =
     units = load_units(actor=admin, specs=plan.units, stream=stream)
     persons = load_people(actor=admin, specs=plan.people, units=units, stream=stream)
     load_register(actor=admin, plan=plan.staffing, units=units, people=persons, stream=stream)
+    # Registered before the first verification, so that it finds only the registration problems set on purpose.
+    load_registration(actor=admin)
     load_verification(actor=admin)
     *first, last = plan.accounts
     load_accounts(actor=admin, accounts=tuple(first), units=units)
@@ -228,6 +238,7 @@ def load_demo(*, seed: int = SEED, units_limit: int | None = None, people: int =
         branch = load_party(actor=admin, plan=plan.party, units=units, persons=persons, progress=progress)
         progress.done()
         load_duties(actor=admin, branch=branch, units=units)
+    register_new_institutions(actor=admin)  # those the duties set up in 2023
     load_accounts(actor=admin, accounts=(last,), units=units)  # the last login marks a complete load
     result = demo_totals()
     result.already_loaded = False

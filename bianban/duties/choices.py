@@ -99,3 +99,4 @@ class ReminderKind(models.TextChoices):
     RISK_REVIEW = "risk_review", "风险点研判"
     MILESTONE = "milestone", "书记项目"
     TERM = "term", "换届"
+    REGISTRATION = "registration", "事业单位登记"

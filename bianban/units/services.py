@@ -47,6 +47,14 @@ def _event(*, actor: Any, unit: Unit, kind: str, occurred_on: date, document_no:
     )
 
 
+def unit_event_record_within(*, actor: Any, unit: Unit, kind: str, occurred_on: date, document_no: str,
+                             summary: str, changes: dict[str, Any] | None = None) -> UnitEvent:
+    """A 沿革 entry written inside the caller's transaction by another register that changes what the unit is
+    (事业单位登记: an approved 变更 of 住所, 法定代表人 …); the caller audits its own write."""
+    return _event(actor=actor, unit=unit, kind=kind, occurred_on=occurred_on, document_no=document_no,
+                  summary=summary, changes=changes)
+
+
 def _save(instance: Any, **kwargs: Any) -> None:
     """Save behind a savepoint: a constraint that a concurrent writer broke first becomes a clear message."""
     try:
@@ -140,6 +148,16 @@ def unit_update(
 ) -> Unit:
     """Change a unit's fields. A new name is recorded as 更名, a new parent as 调整隶属关系 (the whole subtree
     follows), anything else as 变更; all with the same document and date. No change: nothing is written."""
+    return unit_update_within(actor=actor, unit=unit, document_no=document_no, occurred_on=occurred_on,
+                              reason=reason, **fields)
+
+
+def unit_update_within(
+    *, actor: Any, unit: Unit, document_no: str = "", occurred_on: date | None = None, reason: str = "",
+    **fields: Any,
+) -> Unit:
+    """`unit_update` inside the caller's transaction (an approved 变更登记 renames the institution in the same
+    write as the registration)."""
     _refuse_unknown(fields, UNIT_FIELDS)
     unit = _locked(unit)
     if unit.status != UnitStatus.ACTIVE:

@@ -32,7 +32,9 @@ from bianban.units.choices import UnitStatus
 from bianban.units.models import Unit
 
 CODES = ["over_quota", "over_posts", "mixed_kind", "abolished_unit_placement", "expired_approval", "no_charter",
-         "charter_mismatch", "past_retirement", "multiple_placements", "invalid_id", "duplicate_id"]
+         "charter_mismatch", "past_retirement", "multiple_placements", "invalid_id", "duplicate_id",
+         # 事业单位登记 (bianban/registration/rules.py)
+         "registration_missing", "certificate_expired", "annual_report_late", "registration_mismatch", "filing_overdue"]
 
 
 def _post(client: Any, url: str, body: dict[str, Any]) -> Any:
@@ -239,7 +241,7 @@ def test_a_run_whose_rule_breaks_ends_failed_and_says_so(
     body = _run(api_for(staff))
     assert (body["status"], body["status_label"], body["finished"]) == ("failed", "出错", True)
     assert body["message"] == "核查出错，未完成：RuntimeError。已记录日志，请联系系统管理员。"
-    assert body["progress"] == int(100 * 5 / 11) and body["finding_count"] == 0
+    assert body["progress"] == int(100 * 5 / len(RULES)) and body["finding_count"] == 0
     assert not Finding.objects.exists() and not Problem.objects.exists()
     assert AuditEvent.objects.filter(action="check_run.fail", reason="boom").count() == 1
     # A failed run is not the one the next run compares with.

@@ -23,7 +23,9 @@ from bianban.people.models import Person
 from bianban.staffing.tests.helpers import people
 
 CODES = ["over_quota", "over_posts", "mixed_kind", "abolished_unit_placement", "expired_approval", "no_charter",
-         "charter_mismatch", "past_retirement", "multiple_placements", "invalid_id", "duplicate_id"]
+         "charter_mismatch", "past_retirement", "multiple_placements", "invalid_id", "duplicate_id",
+         # 事业单位登记 (bianban/registration/rules.py)
+         "registration_missing", "certificate_expired", "annual_report_late", "registration_mismatch", "filing_overdue"]
 
 
 def checks(*args: str) -> str:

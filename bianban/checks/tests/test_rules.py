@@ -43,7 +43,8 @@ def test_registry_codes_are_stable_and_described() -> None:
     codes = [r.code for r in RULES]
     assert codes == ["over_quota", "over_posts", "mixed_kind", "abolished_unit_placement", "expired_approval",
                      "no_charter", "charter_mismatch", "past_retirement", "multiple_placements", "invalid_id",
-                     "duplicate_id"]
+                     "duplicate_id", "registration_missing", "certificate_expired", "annual_report_late",
+                     "registration_mismatch", "filing_overdue"]
     for rule in RULES:
         assert rule.title and len(rule.explanation) > 20 and rule.severity_label and rule.subject_label
 

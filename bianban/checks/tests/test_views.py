@@ -138,7 +138,7 @@ def test_staff_start_a_run_and_land_on_its_findings_grouped_by_rule(
     assert "同一范围没有更早的核查，全部为新发现" in body
     # The summary: every rule, those with findings linked to their filter.
     summary = body.split('data-testid="rule-summary"', 1)[1].split("</table>", 1)[0]
-    assert summary.count("<tr data-rule=") == 11
+    assert summary.count("<tr data-rule=") == 16
     assert '<a href="?rule=over_quota"' in summary and '<a href="?rule=past_retirement"' in summary
     assert '<a href="?rule=mixed_kind"' not in summary
     # Findings come grouped by rule, each linking to where it is put right.
@@ -383,7 +383,8 @@ def test_the_rule_page_lists_every_rule_with_its_explanation(district: Any, revi
     codes = re.findall(r"<td><code>([a-z_]+)</code></td>", body)
     assert codes == ["over_quota", "over_posts", "mixed_kind", "abolished_unit_placement", "expired_approval",
                      "no_charter", "charter_mismatch", "past_retirement", "multiple_placements", "invalid_id",
-                     "duplicate_id"]
+                     "duplicate_id", "registration_missing", "certificate_expired", "annual_report_late",
+                     "registration_mismatch", "filing_overdue"]
     assert "混编混岗" in body and "GB 11643-1999" in body and "严重" in body and "一般" in body
 
 

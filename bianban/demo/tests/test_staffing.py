@@ -216,8 +216,10 @@ def test_exactly_the_deliberate_problems_are_there_for_verification_to_find() ->
 
     (run,) = CheckRun.objects.all()
     found = {rule: n for rule, n in run.counts.items() if n}
-    assert set(found) == {"over_quota", "over_posts", "past_retirement", "expired_approval"}
+    # Plus the registration's deliberate late annual reports (demo/registration.py, tests/test_registration.py).
+    assert set(found) == {"over_quota", "over_posts", "past_retirement", "expired_approval", "annual_report_late"}
     assert found["over_quota"] == found["over_posts"] == found["expired_approval"] == 1
+    assert found["annual_report_late"] == 3
     assert found["past_retirement"] >= 1
     assert Problem.objects.filter(source="check").count() == run.finding_count
     assert result.check_run.startswith(f"核查 #{run.pk}") and f"共发现 {run.finding_count} 项问题" in result.check_run

@@ -84,4 +84,9 @@ class Command(BaseCommand):
             lines.append(f"责任清单任务 {d.duty_items} 项；书记项目 {d.projects} 个；集中走访 {d.visits} 次，"
                          f"{d.households} 户 {d.people} 人，收集问题 {d.visit_problems} 个；"
                          f"意识形态风险点 {d.risk_points} 个；廉政重要节点 {d.key_dates} 个。")
+        r = result.registration
+        if r is not None and r.registrations:
+            lines.append(f"事业单位登记 {r.registrations} 个（下月到期证书 {r.expiring_next_month} 份，"
+                         f"办理中的登记申请 {r.filings_open} 件）；{r.year}年度报告已公示 {r.published} 份，"
+                         f"审查中 {r.in_flow} 份，逾期未报 {r.late} 个。")
         return "\n".join(lines)
