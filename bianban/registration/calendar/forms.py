@@ -13,7 +13,8 @@ DEFAULT_DAYS = 30
 
 class CalendarFilterForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *KINDS.items()])
-    days = forms.TypedChoiceField(label="范围", required=False, coerce=int, choices=DAYS, empty_value=DEFAULT_DAYS)
+    days = forms.TypedChoiceField(label="范围", required=False, coerce=int, choices=DAYS, empty_value=DEFAULT_DAYS,
+                                  initial=DEFAULT_DAYS)
 
     def filters(self) -> dict[str, Any]:
         """Invalid values fall back to the defaults: everything, the next 30 days."""

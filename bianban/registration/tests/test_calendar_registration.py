@@ -99,3 +99,9 @@ def test_a_filing_under_review_is_due_on_its_decision_deadline(due: Any, staff: 
     assert agenda(today, deadline - timedelta(days=1), kinds=(FILING,)) == []
     page = client_for(staff).get(URL, {"days": 90, "kind": FILING}).content.decode()
     assert "30 个工作日" in page and "法定代表人" in page
+
+
+def test_the_range_shown_is_the_one_applied_by_default(due: Any, staff: Any, client_for: Any) -> None:
+    page = client_for(staff).get(URL).content.decode()
+    assert '<option value="30" selected>30天内</option>' in page
+    assert f"截至 {timezone.localdate() + timedelta(days=30):%Y-%m-%d}" in page

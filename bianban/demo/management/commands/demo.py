@@ -88,5 +88,5 @@ class Command(BaseCommand):
         if r is not None and r.registrations:
             lines.append(f"事业单位登记 {r.registrations} 个（下月到期证书 {r.expiring_next_month} 份，"
                          f"办理中的登记申请 {r.filings_open} 件）；{r.year}年度报告已公示 {r.published} 份，"
-                         f"审查中 {r.in_flow} 份，逾期未报 {r.late} 个。")
+                         f"审查中 {r.in_flow} 份，逾期未报 {r.late} 个（故意设置，供核查“年度报告逾期未报”发现）。")
         return "\n".join(lines)
