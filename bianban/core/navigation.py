@@ -1,8 +1,4 @@
-"""The site's navigation: every module of the platform, what it will hold, and who sees it.
-
-Modules not built yet point at a placeholder page that says what will come (the `upcoming` text), so users
-and reviewers see the whole plan from the first release.
-"""
+"""The site's navigation: every module of the platform and who sees it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +11,6 @@ class NavItem:
     label: str
     url_name: str
     perm: str | None = None
-    upcoming: str = ""  # non-empty: not built yet; the placeholder page shows this text
-    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,13 +65,9 @@ SECTIONS: tuple[NavSection, ...] = (
 )
 
 
-def upcoming_item(slug: str) -> NavItem | None:
-    return next((i for s in SECTIONS for i in s.items if i.slug == slug and i.upcoming), None)
-
-
 def _url(item: NavItem) -> str:
     try:
-        return reverse(item.url_name, kwargs={"slug": item.slug}) if item.slug else reverse(item.url_name)
+        return reverse(item.url_name)
     except NoReverseMatch:
         return "#"
 
@@ -92,7 +82,7 @@ def menu_for(can: Callable[[str], bool], current_path: str) -> list[dict]:
             if item.perm and not can(item.perm):
                 continue
             url = _url(item)
-            items.append({"label": item.label, "url": url, "upcoming": bool(item.upcoming), "active": False})
+            items.append({"label": item.label, "url": url, "active": False})
         if items:
             menu.append({"label": section.label, "items": items, "active": False})
     matches = [(len(i["url"]), i, s) for s in menu for i in s["items"]

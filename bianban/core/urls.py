@@ -4,7 +4,6 @@ from bianban.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("modules/<slug:slug>/", views.upcoming, name="upcoming"),
     path("audit/", views.audit_list, name="audit"),
     path("workdays/", views.workday_list, name="workdays"),
     path("workdays/<int:pk>/delete/", views.workday_delete, name="workday_delete"),

@@ -1,10 +1,10 @@
-"""core's pages: placeholders for modules still to come, the audit trail, and the working-day calendar."""
+"""core's pages: the audit trail and the working-day calendar."""
 
 from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,17 +12,8 @@ from bianban.core import selectors, services
 from bianban.core.access import perm_required
 from bianban.core.exceptions import DomainError
 from bianban.core.forms import BootstrapFormMixin, DateInput
-from bianban.core.navigation import upcoming_item
 from bianban.core.pagination import paginate
 from bianban.core.workdays import is_covered
-
-
-@perm_required()
-def upcoming(request: HttpRequest, slug: str) -> HttpResponse:
-    item = upcoming_item(slug)
-    if item is None:
-        raise Http404("没有这个模块")
-    return render(request, "core/upcoming.html", {"item": item})
 
 
 @perm_required("audit.view")

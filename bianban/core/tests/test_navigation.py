@@ -11,3 +11,8 @@ def test_only_the_longest_matching_item_is_active() -> None:
     assert [i["label"] for s in menu for i in s["items"] if i["active"]] == active
     home = menu_for(lambda perm: True, "/party/b/1/")
     assert [i["label"] for s in home for i in s["items"] if i["active"]] == ["党支部与党员"]
+
+
+def test_every_item_of_the_menu_leads_to_a_page() -> None:
+    items = [item for section in menu_for(lambda perm: True, "/") for item in section["items"]]
+    assert items and all(item["url"].startswith("/") for item in items), [i for i in items if i["url"] == "#"]
