@@ -265,7 +265,8 @@ def filing_transition(*, actor: Any, filing: Filing, to_status: str, on: date | 
     发证 of a 设立/变更 needs the `certificate_number`."""
     from bianban.registration.filings import effects  # the register's side of a step
 
-    current = Filing.objects.select_for_update().select_related("unit", "registration").get(pk=filing.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the registration.
+    current = Filing.objects.select_for_update(of=("self",)).select_related("unit", "registration").get(pk=filing.pk)
     require(actor, current.unit)
     seen = expected_status or filing.status
     if current.status != seen or (filing.applied_on is None) != (current.applied_on is None):
