@@ -43,6 +43,10 @@ def test_the_detail_page_shows_the_items_and_certificate_copies(client_for: Any,
     page = client_for(staff).get(reverse("registration:registration_detail", args=[registration.pk]))
     body = page.content.decode()
     assert "张校长" in body and "事证第112345号" in body and "单位持有" in body and "更正登记信息" in body
+    # A change or a cancellation is started from here, the filing form knowing the registration.
+    assert f"/registration/filings/new/?kind=change&amp;registration={registration.pk}" in body
+    form = client_for(staff).get(f"/registration/filings/new/?kind=change&registration={registration.pk}")
+    assert form.status_code == 200 and "示例区第一中学" in form.content.decode()
 
 
 def test_staff_register_an_institution_through_the_form(client_for: Any, staff: Any, district: Any) -> None:
