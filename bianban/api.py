@@ -1,11 +1,9 @@
 """The HTTP API at /api/v1: one NinjaAPI, each app's router mounted on it."""
 
-from ninja import NinjaAPI
-
 from bianban.accounts.api import router as accounts_router
 from bianban.accounts.api_auth import API_AUTH
 from bianban.checks.api import router as checks_router
-from bianban.core.api import ChineseJSONRenderer, install_error_handlers
+from bianban.core.api import ChineseJSONRenderer, DocumentedAPI, ObjectBodyParser, install_error_handlers
 from bianban.duties.api import router as duties_router
 from bianban.ledger.api import router as ledger_router
 from bianban.party.api import router as party_router
@@ -15,7 +13,7 @@ from bianban.reports.api import router as reports_router
 from bianban.staffing.api import router as staffing_router
 from bianban.units.api import router as units_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="bianban 编办工作平台 API",
     version="1",
     description=(
@@ -23,6 +21,7 @@ api = NinjaAPI(
         "认证：`Authorization: Bearer <令牌>`，或浏览器会话。"
     ),
     renderer=ChineseJSONRenderer(),
+    parser=ObjectBodyParser(),
     auth=API_AUTH,
     urls_namespace="api",
 )

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bianban.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bianban.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,8 +125,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id (argon2-cffi) for new and changed passwords; PBKDF2 hashes from before still verify and are upgraded
+# at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -161,13 +169,38 @@ TASKS = {
     }
 }
 
+# Sessions end after SESSION_COOKIE_AGE (a working day) and when the browser closes (等保三级: 登录会话超时).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "bianban.core.api.csrf_failure"
+
+# Served over HTTPS behind a reverse proxy (BIANBAN_HTTPS=true, the production setting; docs/operations.md): secure
+# cookies, redirect to HTTPS, HSTS. Off by default so that `make run` works on http://127.0.0.1.
+HTTPS = env_bool("BIANBAN_HTTPS", default=False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Entering the browsers' HSTS preload list is the domain owner's decision, not the application's.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Scripts only from our static files; styles also inline (style attributes in templates, Swagger UI); images may
+# be data: URIs (Bootstrap icons, Swagger UI). No frames, plugins or foreign form targets.
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+    "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+    "frame-ancestors 'none'",
+]))
 
 LOGGING = {
     "version": 1,
@@ -195,6 +228,9 @@ BIANBAN = {
     "DAILY_TASKS": ["bianban.staffing.tasks.expire_approvals", "bianban.duties.reminders.tasks.refresh_reminders",
                     "bianban.registration.overdue.registration_overdue"],
     "DAILY_AT": os.environ.get("BIANBAN_DAILY_AT", "01:00"),
+    # A task run by a plain `db_worker` (no liveness lock) is put back on the queue after this long RUNNING;
+    # `bianban worker` requeues its dead workers' tasks at once (core/tasks_recovery.py).
+    "TASK_LEASE_MINUTES": int(os.environ.get("BIANBAN_TASK_LEASE_MINUTES", "60")),
     # Largest roster workbook accepted for import, in MB.
     "IMPORT_MAX_MB": int(os.environ.get("BIANBAN_IMPORT_MAX_MB", "50")),
     "API_MAX_LIMIT": 500,

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 
-from bianban.core.exceptions import Conflict
+from bianban.core.exceptions import Conflict, ValidationFailed
 
 
 class ScopedAccessContract:
@@ -75,7 +75,7 @@ class ScopedAccessContract:
 
 def race(*actions: Callable[[], Any]) -> list[str]:
     """Run the actions at once on real threads (each its own connection); their outcomes, sorted: "ok",
-    "conflict" (Conflict raised) or the repr of any other exception."""
+    "conflict" (Conflict raised), the message of a ValidationFailed, or the repr of any other exception."""
     barrier = threading.Barrier(len(actions))
     outcomes: list[str] = []
 
@@ -86,6 +86,8 @@ def race(*actions: Callable[[], Any]) -> list[str]:
             outcomes.append("ok")
         except Conflict:
             outcomes.append("conflict")
+        except ValidationFailed as exc:
+            outcomes.append(exc.message)
         except Exception as exc:
             outcomes.append(repr(exc))
         finally:

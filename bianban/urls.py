@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from bianban import views
 from bianban.api import api
+from bianban.core.api import unknown_route
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,5 +20,6 @@ urlpatterns = [
     path("roster/", include("bianban.staffing.roster.urls")),
     path("", include("bianban.core.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", unknown_route),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from bianban.accounts.choices import Perm, Role
 from bianban.accounts.models import Grant
 from bianban.accounts.scoping import has_perm
+from bianban.core.params import Id
 
 router = Router(tags=["账号"])
 
@@ -15,7 +16,7 @@ router = Router(tags=["账号"])
 class GrantOut(Schema):
     role: str
     role_label: str
-    unit_id: int | None
+    unit_id: Id | None
     unit_name: str | None
     include_descendants: bool
 

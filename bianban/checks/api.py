@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.checks import selectors, services
 from bianban.checks.choices import Change
@@ -16,6 +16,7 @@ from bianban.checks.models import CheckRun, Finding
 from bianban.checks.rules import RULES, Rule
 from bianban.checks.tasks import run_check
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Id, Pagination
 from bianban.units.selectors import unit_get_for_user
 
 router = Router(tags=["编制核查"])
@@ -40,7 +41,7 @@ class RuleCountOut(Schema):
 
 class CheckRunOut(Schema):
     id: int
-    root_id: int | None
+    root_id: Id | None
     scope: str
     as_of: date
     status: str
@@ -55,7 +56,7 @@ class CheckRunOut(Schema):
     resolved_count: int | None = Field(description="上次以来已消除；非全区授权用户在列表中为空")
     problems_opened: int
     problems_resolved: int
-    previous_id: int | None
+    previous_id: Id | None
     seconds: float | None
     message: str
     created_at: datetime
@@ -110,16 +111,16 @@ class FindingOut(Schema):
     rule: str
     severity: str
     subject: str
-    subject_id: int
+    subject_id: Id
     key: str
-    unit_id: int | None
-    person_id: int | None
+    unit_id: Id | None
+    person_id: Id | None
     message: str
     change: str
 
 
 class CheckRunIn(Schema):
-    root_unit_id: int | None = Field(None, description="核查范围：该机构及其下属；不填为全部机构（须全区范围授权）")
+    root_unit_id: Id | None = Field(None, description="核查范围：该机构及其下属；不填为全部机构（须全区范围授权）")
     as_of: date | None = Field(None, description="核查基准日，默认今天；历史日期只记录发现，不登记问题台账")
 
 
@@ -142,7 +143,7 @@ def rule_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/check-runs", response=list[CheckRunOut], summary="核查记录")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def run_list(request: HttpRequest) -> QuerySet[CheckRun]:
     return selectors.runs_for_user(request.user)
 
@@ -166,13 +167,13 @@ def run_create(request: HttpRequest, payload: CheckRunIn) -> Status:
 
 
 @router.get("/check-runs/{run_id}", response=CheckRunDetailOut, summary="核查详情（进度与各规则发现数）")
-def run_detail(request: HttpRequest, run_id: int) -> CheckRun:
+def run_detail(request: HttpRequest, run_id: Id) -> CheckRun:
     return _detail(request, selectors.run_get_for_user(request.user, run_id))
 
 
 @router.get("/check-runs/{run_id}/findings", response=list[FindingOut], summary="核查发现")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def finding_list(request: HttpRequest, run_id: int, rule: str = "", change: Change | None = None,
+@paginate(Pagination)
+def finding_list(request: HttpRequest, run_id: Id, rule: str = "", change: Change | None = None,
                  q: str = "") -> QuerySet[Finding]:
     run = selectors.run_get_for_user(request.user, run_id)
     return selectors.findings_search(request.user, run, rule=rule, change=change or "", q=q)

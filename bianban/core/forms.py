@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from bianban.core.exceptions import DomainError, ValidationFailed
+from bianban.core.text import no_control_characters
 
 
 class BootstrapFormMixin:
@@ -13,6 +14,8 @@ class BootstrapFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.CharField):
+                field.validators.append(no_control_characters)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import NotFound
+from bianban.core.params import Id, Int32, Pagination, Year
 from bianban.ledger import selectors, services
 from bianban.ledger.choices import ProblemCategory, ProblemSource, ProblemStatus
 from bianban.ledger.models import Measure, Problem
@@ -37,9 +38,9 @@ class ProblemOut(Schema):
     category: str
     title: str
     description: str
-    unit_id: int | None
+    unit_id: Id | None
     responsible: str
-    person_id: int | None
+    person_id: Id | None
     raised_on: date
     deadline: date | None
     status: str
@@ -66,11 +67,11 @@ class ProblemIn(Schema):
     source: ProblemSource = ProblemSource.MANUAL
     category: ProblemCategory = ProblemCategory.OTHER
     description: str = ""
-    unit_id: int | None = Field(None, description="责任单位id；不填须全区范围授权")
+    unit_id: Id | None = Field(None, description="责任单位id；不填须全区范围授权")
     responsible: str = ""
     raised_on: date | None = None
     deadline: date | None = None
-    deadline_workdays: int | None = Field(None, description="整改时限（自发现之日起的工作日数）")
+    deadline_workdays: Int32 | None = Field(None, description="整改时限（自发现之日起的工作日数）")
 
 
 class TransitionIn(Schema):
@@ -86,11 +87,11 @@ class MeasureIn(Schema):
 
 
 @router.get("", response=list[ProblemOut], summary="查询问题台账")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def problem_list(
     request: HttpRequest, status: ProblemStatus | None = None, overdue: bool | None = None,
-    source: ProblemSource | None = None, unit: int | None = None, category: ProblemCategory | None = None,
-    year: int | None = None, q: str = "",
+    source: ProblemSource | None = None, unit: Id | None = None, category: ProblemCategory | None = None,
+    year: Year | None = None, q: str = "",
 ) -> QuerySet[Problem]:
     return selectors.problem_search(request.user, status=status or "", overdue=overdue, source=source or "",
                                     unit=unit, category=category or "", year=year, q=q).order_by("-raised_on", "-pk")
@@ -109,19 +110,19 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
 
 
 @router.get("/{problem_id}", response=ProblemDetailOut, summary="问题详情")
-def problem_detail(request: HttpRequest, problem_id: int) -> Problem:
+def problem_detail(request: HttpRequest, problem_id: Id) -> Problem:
     return selectors.problem_get_for_user(request.user, problem_id)
 
 
 @router.post("/{problem_id}/transitions", response=ProblemDetailOut, summary="变更问题状态")
-def problem_transition(request: HttpRequest, problem_id: int, payload: TransitionIn) -> Problem:
+def problem_transition(request: HttpRequest, problem_id: Id, payload: TransitionIn) -> Problem:
     problem = selectors.problem_get_for_user(request.user, problem_id)
     services.problem_transition(actor=request.user, problem=problem, to_status=payload.to_status, note=payload.note)
     return selectors.problem_get_for_user(request.user, problem_id)
 
 
 @router.post("/{problem_id}/measures", response={201: MeasureOut}, summary="制定整改措施")
-def measure_create(request: HttpRequest, problem_id: int, payload: MeasureIn) -> Status:
+def measure_create(request: HttpRequest, problem_id: Id, payload: MeasureIn) -> Status:
     problem = selectors.problem_get_for_user(request.user, problem_id)
     measure = services.measure_create(actor=request.user, problem=problem, **payload.dict())
     return Status(201, measure)
@@ -134,7 +135,7 @@ class MeasureCompleteIn(Schema):
 
 class EvidenceOut(Schema):
     id: int
-    measure_id: int
+    measure_id: Id
     original_name: str
     content_type: str
     size: int
@@ -142,7 +143,7 @@ class EvidenceOut(Schema):
     uploaded_at: datetime
 
 
-def _measure_of(request: HttpRequest, problem_id: int, measure_id: int) -> Measure:
+def _measure_of(request: HttpRequest, problem_id: Id, measure_id: Id) -> Measure:
     problem = selectors.problem_get_for_user(request.user, problem_id)
     measure = selectors.measure_get_for_user(request.user, measure_id)
     if measure.problem_id != problem.pk:
@@ -151,13 +152,13 @@ def _measure_of(request: HttpRequest, problem_id: int, measure_id: int) -> Measu
 
 
 @router.post("/{problem_id}/measures/{measure_id}/complete", response=MeasureOut, summary="完成整改措施")
-def measure_complete(request: HttpRequest, problem_id: int, measure_id: int, payload: MeasureCompleteIn) -> Measure:
+def measure_complete(request: HttpRequest, problem_id: Id, measure_id: Id, payload: MeasureCompleteIn) -> Measure:
     measure = _measure_of(request, problem_id, measure_id)
     return services.measure_complete(actor=request.user, measure=measure, **payload.dict())
 
 
 @router.post("/{problem_id}/measures/{measure_id}/evidence", response={201: EvidenceOut}, summary="上传佐证材料")
-def evidence_add(request: HttpRequest, problem_id: int, measure_id: int, file: File[UploadedFile],
+def evidence_add(request: HttpRequest, problem_id: Id, measure_id: Id, file: File[UploadedFile],
                  note: Form[str] = "") -> Status:
     measure = _measure_of(request, problem_id, measure_id)
     evidence = services.evidence_add(actor=request.user, measure=measure, uploaded_file=file, note=note)
@@ -168,19 +169,20 @@ class ProblemPatch(Schema):
     title: str | None = None
     description: str | None = None
     category: ProblemCategory | None = None
-    unit_id: int | None = Field(None, description="责任单位id（不改则不填）")
+    unit_id: Id | None = Field(None, description="责任单位id（不改则不填）")
     responsible: str | None = None
     deadline: date | None = None
 
 
 @router.patch("/{problem_id}", response=ProblemDetailOut, summary="修改问题（待整改、整改中）")
-def problem_update(request: HttpRequest, problem_id: int, payload: ProblemPatch) -> Problem:
+def problem_update(request: HttpRequest, problem_id: Id, payload: ProblemPatch) -> Problem:
     problem = selectors.problem_get_for_user(request.user, problem_id)
     given = payload.dict(exclude_unset=True)
     unit = problem.unit
     if "unit_id" in given:
+        unit_id = given.pop("unit_id")
         try:
-            unit = unit_get_for_user(request.user, given.pop("unit_id")) if payload.unit_id is not None else None
+            unit = unit_get_for_user(request.user, unit_id) if unit_id is not None else None
         except NotFound:
             raise NotFound("责任单位不存在或无权访问", details={"unit_id": ["责任单位不存在或无权访问"]}) from None
     values = {"title": problem.title, "description": problem.description, "category": problem.category,
@@ -197,6 +199,6 @@ class MeasurePatch(Schema):
 
 
 @router.patch("/{problem_id}/measures/{measure_id}", response=MeasureOut, summary="修改整改措施")
-def measure_update(request: HttpRequest, problem_id: int, measure_id: int, payload: MeasurePatch) -> Measure:
+def measure_update(request: HttpRequest, problem_id: Id, measure_id: Id, payload: MeasurePatch) -> Measure:
     measure = _measure_of(request, problem_id, measure_id)
     return services.measure_update(actor=request.user, measure=measure, **payload.dict(exclude_unset=True))

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.uploads import check_ooxml
 
 # Extension → content type the bytes must prove.
 _ALLOWED = {
@@ -80,4 +81,6 @@ def check_evidence_file(uploaded_file: Any) -> str:
     uploaded_file.seek(0)
     if actual != expected:
         raise ValidationFailed.on("file", f"文件内容与扩展名“{ext}”不符或不是允许的类型，只接受{ALLOWED_LABEL}")
+    if ext in (".docx", ".xlsx"):
+        check_ooxml(uploaded_file)
     return actual

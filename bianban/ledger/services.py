@@ -13,12 +13,15 @@ from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import unit_allows
 from bianban.core.audit import audit, audit_many, diff, snapshot
 from bianban.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from bianban.core.uploads import original_name, stored_name
 from bianban.core.workdays import add_workdays
 from bianban.ledger.choices import EventKind, MeasureStatus, ProblemCategory, ProblemSource, ProblemStatus
 from bianban.ledger.files import check_evidence_file
 from bianban.ledger.models import Evidence, Measure, Problem, ProblemEvent
 
 S = ProblemStatus
+
+MAX_DEADLINE_WORKDAYS = 1000
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ def _create(*, actor: Any, source: str, title: str, description: str, category: 
         errors["category"] = ["类别不在允许范围内"]
     if deadline_workdays is not None and deadline_workdays < 0:
         errors["deadline_workdays"] = ["整改时限（工作日）不能为负数"]
+    elif deadline_workdays is not None and deadline_workdays > MAX_DEADLINE_WORKDAYS:
+        # Counting is day by day against the holiday calendar: an absurd figure would hold the request for minutes.
+        errors["deadline_workdays"] = [f"整改时限不能超过{MAX_DEADLINE_WORKDAYS}个工作日（约四年）"]
     raised_on = raised_on or timezone.localdate()
     if deadline is not None and deadline < raised_on:
         errors["deadline"] = ["整改时限不能早于发现日期"]
@@ -213,7 +219,9 @@ class SyncResult:
     data_resolved: int
 
 
-@transaction.atomic(durable=True)
+# Not durable: a check run calls it inside the transaction that also stores its findings and marks it done, so
+# that a run killed halfway leaves neither findings nor ledger changes (checks/services.py `_store`).
+@transaction.atomic
 def problems_sync(*, actor: Any, source: str, found: list[Raised], scope_path: str | None, on: date,
                   source_model: type[Model] | None = None, deadline_workdays: int | None = None) -> SyncResult:
     """Bring the ledger in line with a complete machine scan of `scope_path` (None: everything): open a problem
@@ -416,11 +424,11 @@ def evidence_add(*, actor: Any, measure: Measure, uploaded_file: Any, note: str 
     if problem.status == S.CLOSED:
         raise ValidationFailed.on("file", "问题已销号，不能再上传佐证材料")
     content_type = check_evidence_file(uploaded_file)
-    name = (getattr(uploaded_file, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    name = original_name(uploaded_file)
     evidence = Evidence(measure=measure, original_name=name, content_type=content_type,
                         size=uploaded_file.size, note=note or "",
                         uploaded_by=actor if getattr(actor, "pk", None) else None)
-    evidence.file.save(name, uploaded_file, save=False)
+    evidence.file.save(stored_name(name), uploaded_file, save=False)
     try:
         evidence.save()
     except Exception:

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import DomainError, ValidationFailed
+from bianban.core.params import Id, Pagination
 from bianban.people import selectors, services
 from bianban.people.choices import PoliticalStatus
 from bianban.people.models import Person
@@ -32,7 +33,7 @@ class PersonOut(Schema):
     birth_month: str = Field(..., description="出生年月 YYYY-MM")
     id_number: str = Field(..., description="公民身份号码；无权查看个人信息时脱敏为 110105********002X")
     id_number_masked: bool
-    unit_id: int | None
+    unit_id: Id | None
     unit_name: str | None
     ethnicity: str
     native_place: str
@@ -76,7 +77,7 @@ class PersonOut(Schema):
 class PersonIn(Schema):
     name: str
     id_number: str = Field(..., description="18位公民身份号码，或15位旧号码（自动升级为18位）")
-    unit_id: int | None = None
+    unit_id: Id | None = None
     sex: str | None = Field(None, description="M/F；填写时须与身份证号码一致")
     birth_date: date | None = Field(None, description="填写时须与身份证号码一致")
     ethnicity: str = "汉族"
@@ -92,7 +93,7 @@ class PersonIn(Schema):
 class PersonPatch(Schema):
     name: str | None = None
     id_number: str | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     ethnicity: str | None = None
     native_place: str | None = None
     education: str | None = None
@@ -135,7 +136,7 @@ def _api_fields(exc: DomainError) -> DomainError:
 
 
 @router.get("", response=list[PersonOut], summary="查找人员")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     values = filters.dict()
     unit_id = values.pop("unit")
@@ -159,12 +160,12 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Any:
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="人员详情")
-def person_detail(request: HttpRequest, person_id: int) -> Person:
+def person_detail(request: HttpRequest, person_id: Id) -> Person:
     return selectors.person_get_for_user(request.user, person_id)
 
 
 @router.patch("/{int:person_id}", response=PersonOut, summary="修改人员信息")
-def person_patch(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+def person_patch(request: HttpRequest, person_id: Id, payload: PersonPatch) -> Person:
     person = selectors.person_get_for_user(request.user, person_id)
     values = payload.dict(exclude_unset=True)
     try:

@@ -45,6 +45,12 @@ def annual_report_due(year: int) -> date:
     return date(year + 1, int(month), int(day))
 
 
+def last_due_year(as_of: date) -> int:
+    """The latest reporting year whose deadline has passed by `as_of` (before 1 April: the year before last).
+    The one definition shared by the verification rule, the annual status list, the calendar and reminders."""
+    return as_of.year - 1 if as_of > annual_report_due(as_of.year - 1) else as_of.year - 2
+
+
 def _decimal(value: Any) -> Decimal:
     try:
         return value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "").strip())

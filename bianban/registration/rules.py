@@ -29,13 +29,10 @@ CODES = ("registration_missing", "certificate_expired", "annual_report_late", "r
 REPORTED = (AnnualReportStatus.SUBMITTED, AnnualReportStatus.SPONSOR_APPROVED, AnnualReportStatus.PUBLISHED)
 
 
-# The last day of the 年度报告 window for a year: 31 March of the next (setting ANNUAL_REPORT_DUE).
+# The last day of the 年度报告 window for a year (31 March of the next, setting ANNUAL_REPORT_DUE) and the latest
+# year already due: defined once in deadlines.py, re-exported here for the calendar, demo and bench.
 report_due = deadlines.annual_report_due
-
-
-def last_due_year(as_of: date) -> int:
-    """The latest reporting year whose deadline has passed by `as_of` (before April: the year before last)."""
-    return as_of.year - 1 if as_of > report_due(as_of.year - 1) else as_of.year - 2
+last_due_year = deadlines.last_due_year
 
 
 def _active_units(scope: Scope, prefix: str = "") -> Q:

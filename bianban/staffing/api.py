@@ -25,9 +25,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Id, Int32, Pagination
 from bianban.people import selectors as people_selectors
 from bianban.people.models import Person
 from bianban.staffing import selectors, services
@@ -64,8 +65,8 @@ class LineOut(Schema):
 
 class PostOut(Schema):
     id: int
-    unit_id: int
-    division_id: int | None
+    unit_id: Id
+    division_id: Id | None
     division_name: str | None = Field(None, description="内设机构名称；单位领导职数为 null")
     grade: str = Field(..., description="PRINCIPAL 正职 / DEPUTY 副职")
     grade_label: str
@@ -89,7 +90,7 @@ class PostOut(Schema):
 
 
 class StaffingOut(Schema):
-    unit_id: int
+    unit_id: Id
     as_of: date | None = Field(None, description="所查日期；未指定时为 null，表示当前数")
     lines: list[LineOut]
     posts: list[PostOut] = Field(..., description="领导职数（当前数）")
@@ -97,7 +98,7 @@ class StaffingOut(Schema):
 
 class MovementOut(Schema):
     id: int
-    line_id: int
+    line_id: Id
     type: str
     type_label: str
     delta: int = Field(..., description="变动数（核减、划出为负）")
@@ -105,7 +106,7 @@ class MovementOut(Schema):
     document_no: str
     effective_on: date
     reason: str
-    counterpart_id: int | None = Field(None, description="划转时对方编制上的变动记录")
+    counterpart_id: Id | None = Field(None, description="划转时对方编制上的变动记录")
 
     @staticmethod
     def resolve_type_label(obj: QuotaMovement) -> str:
@@ -114,8 +115,8 @@ class MovementOut(Schema):
 
 class ApprovalOut(Schema):
     id: int
-    line_id: int
-    unit_id: int
+    line_id: Id
+    unit_id: Id
     kind: str
     funding: str
     count: int
@@ -148,24 +149,24 @@ class ApprovalOut(Schema):
 
 class PlacementOut(Schema):
     id: int
-    person_id: int
+    person_id: Id
     person_name: str
-    unit_id: int
-    line_id: int | None = Field(None, description="编外人员为 null")
+    unit_id: Id
+    line_id: Id | None = Field(None, description="编外人员为 null")
     kind: str | None
     funding: str | None
     on_quota: bool
-    post_id: int | None
-    division_id: int | None
+    post_id: Id | None
+    division_id: Id | None
     title: str
-    approval_id: int | None
+    approval_id: Id | None
     started_on: date
     start_document_no: str
     over_quota_reason: str
     ended_on: date | None
     end_reason: str
     end_document_no: str
-    transferred_from_id: int | None
+    transferred_from_id: Id | None
 
     @staticmethod
     def resolve_person_name(obj: Placement) -> str:
@@ -202,30 +203,30 @@ class MovementIn(Schema):
     type: MovementType = Field(
         ..., description="SET 核定 / INCREASE 核增 / DECREASE 核减 / TRANSFER 划转 / WITHDRAW 收回"
     )
-    amount: int = Field(..., description="核定时为核定后的总数（≥0），其余为变动数（≥1）")
+    amount: Int32 = Field(..., description="核定时为核定后的总数（≥0），其余为变动数（≥1）")
     document_no: str = Field(..., description="批准文号")
     effective_on: date
     reason: str = ""
-    to_unit: int | None = Field(None, description="划转的目标单位id；不填为本单位")
+    to_unit: Id | None = Field(None, description="划转的目标单位id；不填为本单位")
     to_kind: QuotaKind | None = Field(None, description="划转的目标编制类型；不填同原编制")
     to_funding: Funding | None = Field(None, description="划转的目标经费形式；不填同原编制")
     exception_document_no: str = Field("", description="单位类型本不使用该编制类型时，明确允许的文件文号")
 
 
 class PostIn(Schema):
-    division: int | None = Field(None, description="内设机构id；不填为单位领导职数")
+    division: Id | None = Field(None, description="内设机构id；不填为单位领导职数")
     grade: PostGrade
-    approved: int = Field(..., description="核定职数（≥0）")
+    approved: Int32 = Field(..., description="核定职数（≥0）")
     document_no: str
     effective_on: date
     enforcement: Enforcement | None = Field(None, description="block 拦截 / warn 预警；不填不变（新设为拦截）")
 
 
 class ApprovalIn(Schema):
-    unit: int
+    unit: Id
     kind: QuotaKind
     funding: Funding
-    count: int = Field(..., description="核准使用的编制数（≥1）")
+    count: Int32 = Field(..., description="核准使用的编制数（≥1）")
     document_no: str = Field(..., description="核准使用编制通知单号")
     valid_until: date
     issued_on: date | None = Field(None, description="核准日期；不填为今天")
@@ -243,37 +244,37 @@ class WithdrawIn(Schema):
 
 
 class EnrolmentIn(Schema):
-    person: int
-    unit: int
+    person: Id
+    unit: Id
     kind: QuotaKind | None = Field(None, description="编外人员（on_quota=false）不填")
     funding: Funding | None = None
     on: date = Field(..., description="入编时间")
     document_no: str
-    approval: int | None = Field(None, description="用编核准id")
-    post: int | None = Field(None, description="领导职数id")
-    division: int | None = Field(None, description="内设机构id")
+    approval: Id | None = Field(None, description="用编核准id")
+    post: Id | None = Field(None, description="领导职数id")
+    division: Id | None = Field(None, description="内设机构id")
     title: str = ""
     on_quota: bool = Field(True, description="false：编外人员，不占编制")
     over_quota_reason: str = Field("", description="预警模式下超编（超职数）时必填")
 
 
 class ReleaseIn(Schema):
-    placement: int
+    placement: Id
     reason: ReleaseReason
     on: date = Field(..., description="出编时间")
     document_no: str
 
 
 class TransferIn(Schema):
-    placement: int
-    to_unit: int
+    placement: Id
+    to_unit: Id
     kind: QuotaKind
     funding: Funding
     on: date = Field(..., description="调动时间")
     document_no: str
-    approval: int | None = None
-    post: int | None = None
-    division: int | None = None
+    approval: Id | None = None
+    post: Id | None = None
+    division: Id | None = None
     title: str = ""
     over_quota_reason: str = ""
 
@@ -333,7 +334,7 @@ def _value(choice: Any) -> Any:
 
 
 @router.get("/units/{int:unit_id}/staffing", response=StaffingOut, summary="单位编制情况")
-def unit_staffing(request: HttpRequest, unit_id: int, as_of: date | None = None) -> dict[str, Any]:
+def unit_staffing(request: HttpRequest, unit_id: Id, as_of: date | None = None) -> dict[str, Any]:
     """每类编制的核定、实有、已核准未入编、空编、超编数，及领导职数核定与实配数。
     指定 `as_of`（YYYY-MM-DD）时，编制数按编制变动、用编核准和人员编制记录还原为当日数。"""
     unit = unit_selectors.unit_get_for_user(request.user, unit_id)
@@ -351,20 +352,20 @@ def unit_staffing(request: HttpRequest, unit_id: int, as_of: date | None = None)
 
 
 @router.get("/units/{int:unit_id}/roster", response=list[RosterEntryOut], summary="单位实名制名册")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def unit_roster(request: HttpRequest, unit_id: int, as_of: date | None = None) -> QuerySet[Placement]:
+@paginate(Pagination)
+def unit_roster(request: HttpRequest, unit_id: Id, as_of: date | None = None) -> QuerySet[Placement]:
     """指定日期（默认今天）在该单位的人员（含编外人员）。身份证号码对无权查看个人信息的用户脱敏。"""
     unit = unit_selectors.unit_get_for_user(request.user, unit_id)
     return roster_as_of(unit.pk, as_of or today()).select_related("person__unit")
 
 
 @router.get("/placements/{int:placement_id}", response=PlacementOut, summary="人员编制记录")
-def placement_detail(request: HttpRequest, placement_id: int) -> Placement:
+def placement_detail(request: HttpRequest, placement_id: Id) -> Placement:
     return selectors.placement_get_for_user(request.user, placement_id)
 
 
 @router.get("/approvals", response=list[ApprovalOut], summary="用编核准")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def approval_list(request: HttpRequest, filters: Query[ApprovalFilters]) -> QuerySet[Approval]:
     """可见范围内的用编核准，新的在前；可按单位（`unit`）和状态（`status`）筛选。"""
     approvals = selectors.approvals_for_user(request.user)
@@ -376,7 +377,7 @@ def approval_list(request: HttpRequest, filters: Query[ApprovalFilters]) -> Quer
 
 
 @router.get("/approvals/{int:approval_id}", response=ApprovalOut, summary="用编核准详情")
-def approval_detail(request: HttpRequest, approval_id: int) -> Approval:
+def approval_detail(request: HttpRequest, approval_id: Id) -> Approval:
     return selectors.approval_get_for_user(request.user, approval_id)
 
 
@@ -384,7 +385,7 @@ def approval_detail(request: HttpRequest, approval_id: int) -> Approval:
 
 
 @router.post("/units/{int:unit_id}/quota-movements", response={201: MovementOut}, summary="编制变动")
-def quota_movement_create(request: HttpRequest, unit_id: int, payload: MovementIn) -> Status:
+def quota_movement_create(request: HttpRequest, unit_id: Id, payload: MovementIn) -> Status:
     """核定、核增、核减、划转或收回一类编制。划转返回划出的一条，`counterpart_id` 为划入的一条。
     拦截模式下变动后核定数少于实有与已核准未入编之和时返回 409 `over_quota`。"""
     unit = unit_selectors.unit_get_for_user(request.user, unit_id)
@@ -399,7 +400,7 @@ def quota_movement_create(request: HttpRequest, unit_id: int, payload: MovementI
 
 
 @router.post("/units/{int:unit_id}/posts", response=PostOut, summary="核定领导职数")
-def post_quota_set(request: HttpRequest, unit_id: int, payload: PostIn) -> PostQuota:
+def post_quota_set(request: HttpRequest, unit_id: Id, payload: PostIn) -> PostQuota:
     """核定单位（或其内设机构）的正职或副职领导职数；拦截模式下不能少于实配数（409 `over_posts`）。"""
     unit = unit_selectors.unit_get_for_user(request.user, unit_id)
     post = services.post_quota_set(
@@ -423,7 +424,7 @@ def approval_create(request: HttpRequest, payload: ApprovalIn) -> Status:
 
 
 @router.post("/approvals/{int:approval_id}/withdraw", response=ApprovalOut, summary="撤回用编核准")
-def approval_withdraw(request: HttpRequest, approval_id: int, payload: WithdrawIn) -> Approval:
+def approval_withdraw(request: HttpRequest, approval_id: Id, payload: WithdrawIn) -> Approval:
     """撤回用编核准，释放其未使用的预留编制。"""
     approval = selectors.approval_get_for_user(request.user, approval_id)
     return services.approval_withdraw(actor=request.user, approval=approval, reason=payload.reason, on=payload.on)

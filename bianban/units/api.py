@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import PermissionDenied, ValidationFailed
+from bianban.core.params import Id, Int32, Pagination
 from bianban.units import selectors, services
 from bianban.units.choices import UnitKind, UnitRank, UnitStatus
 from bianban.units.models import Charter, Division, Unit, UnitEvent
@@ -33,7 +34,7 @@ class UnitOut(Schema):
     institution_class: str
     rank: str
     system_category: str
-    parent_id: int | None
+    parent_id: Id | None
     path: str
     depth: int
     uscc: str
@@ -53,7 +54,7 @@ class UnitOut(Schema):
 class UnitIn(Schema):
     name: str = Field(description="机构全称，同一主管部门下不得重名")
     kind: UnitKind = Field(description="单位类型")
-    parent_id: int | None = Field(None, description="主管部门的id；不填为顶层机构（须全区范围授权）")
+    parent_id: Id | None = Field(None, description="主管部门的id；不填为顶层机构（须全区范围授权）")
     short_name: str = ""
     other_names: str = ""
     institution_class: str = Field("", description="事业单位类别，仅事业单位、参公单位填写：public_1/public_2/business/"
@@ -65,7 +66,7 @@ class UnitIn(Schema):
     established_on: date | None = None
     document_no: str = Field("", description="批准文号")
     functions: str = ""
-    sort_order: int = 0
+    sort_order: Int32 = 0
 
 
 class UnitPatch(Schema):
@@ -73,7 +74,7 @@ class UnitPatch(Schema):
 
     name: str | None = None
     kind: UnitKind | None = None
-    parent_id: int | None = Field(None, description="新的主管部门id；显式传 null 调整为顶层机构")
+    parent_id: Id | None = Field(None, description="新的主管部门id；显式传 null 调整为顶层机构")
     short_name: str | None = None
     other_names: str | None = None
     institution_class: str | None = None
@@ -83,7 +84,7 @@ class UnitPatch(Schema):
     uscc_checksum_reason: str | None = None
     established_on: date | None = None
     functions: str | None = None
-    sort_order: int | None = None
+    sort_order: Int32 | None = None
     document_no: str = ""
     occurred_on: date | None = None
     reason: str = ""
@@ -91,7 +92,7 @@ class UnitPatch(Schema):
 
 class DivisionOut(Schema):
     id: int
-    unit_id: int
+    unit_id: Id
     name: str
     rank: str
     functions: str
@@ -104,7 +105,7 @@ class DivisionOut(Schema):
 
 class CharterOut(Schema):
     id: int
-    unit_id: int
+    unit_id: Id
     version: int
     title: str
     document_no: str
@@ -120,7 +121,7 @@ class CharterOut(Schema):
 
 class UnitEventOut(Schema):
     id: int
-    unit_id: int
+    unit_id: Id
     kind: str
     kind_label: str
     occurred_on: date
@@ -148,9 +149,9 @@ def _require_change(request: HttpRequest, unit: Unit | None) -> None:
 
 
 @router.get("", response=list[UnitOut], summary="查找机构")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def unit_list(
-    request: HttpRequest, q: str = "", parent: int | None = None, kind: UnitKind | None = None,
+    request: HttpRequest, q: str = "", parent: Id | None = None, kind: UnitKind | None = None,
     status: UnitStatus | None = None,
 ) -> QuerySet[Unit]:
     """按名称、简称或统一社会信用代码查找（`q`），按主管部门（直接下级）、单位类型、状态筛选。"""
@@ -171,12 +172,12 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Status:
 
 
 @router.get("/{int:unit_id}", response=UnitOut, summary="机构详情")
-def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
+def unit_detail(request: HttpRequest, unit_id: Id) -> Unit:
     return selectors.unit_get_for_user(request.user, unit_id)
 
 
 @router.patch("/{int:unit_id}", response=UnitOut, summary="修改机构（只改所传字段）")
-def unit_patch(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
+def unit_patch(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Unit:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     _require_change(request, unit)
     fields = payload.dict(exclude_unset=True)
@@ -199,21 +200,21 @@ def unit_patch(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
 
 
 @router.get("/{int:unit_id}/divisions", response=list[DivisionOut], summary="内设机构")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def unit_divisions(request: HttpRequest, unit_id: int) -> QuerySet[Division]:
+@paginate(Pagination)
+def unit_divisions(request: HttpRequest, unit_id: Id) -> QuerySet[Division]:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     return selectors.unit_divisions(request.user, unit)
 
 
 @router.get("/{int:unit_id}/charters", response=list[CharterOut], summary="三定规定（各版本，新版在前）")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def unit_charters(request: HttpRequest, unit_id: int) -> QuerySet[Charter]:
+@paginate(Pagination)
+def unit_charters(request: HttpRequest, unit_id: Id) -> QuerySet[Charter]:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     return selectors.unit_charters(request.user, unit)
 
 
 @router.get("/{int:unit_id}/events", response=list[UnitEventOut], summary="沿革（新的在前）")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def unit_events(request: HttpRequest, unit_id: int) -> QuerySet[UnitEvent]:
+@paginate(Pagination)
+def unit_events(request: HttpRequest, unit_id: Id) -> QuerySet[UnitEvent]:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     return selectors.unit_events(request.user, unit)

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.utils import timezone
 
-from bianban.demo.loader import DemoResult, load_demo
+from bianban.demo.loader import DemoResult
 from bianban.demo.party import BRANCH_CODE
+from bianban.demo.tests.helpers import demo_loaded
 from bianban.duties.choices import TargetMeasure
 from bianban.duties.integrity.selectors import integrity_talk_counts
 from bianban.duties.items.progress import items_progress
@@ -31,12 +30,8 @@ SMALL = {"units_limit": 3, "people": 50}
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoResult]:
-    with django_db_blocker.unblock():
-        try:
-            yield load_demo(**SMALL)
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-            ContentType.objects.clear_cache()
+    with demo_loaded(django_db_blocker, **SMALL) as result:
+        yield result
 
 
 def _branch() -> Branch:

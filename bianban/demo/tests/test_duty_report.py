@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 
-from bianban.demo.loader import load_demo
 from bianban.demo.party import BRANCH_CODE
+from bianban.demo.tests.helpers import demo_loaded
 from bianban.party.models import Branch
 from bianban.reports.duty.compose import compose_draft
 from bianban.reports.duty.draft import Draft
@@ -28,13 +26,8 @@ SEED_LEADS = ["（一）抓实支部工作，切实履行党建工作职责。",
 
 @pytest.fixture(scope="module")
 def draft(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Draft]:
-    with django_db_blocker.unblock():
-        try:
-            load_demo(**SMALL)
-            yield compose_draft(Branch.objects.get(code=BRANCH_CODE), 2023)
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-            ContentType.objects.clear_cache()
+    with demo_loaded(django_db_blocker, **SMALL):
+        yield compose_draft(Branch.objects.get(code=BRANCH_CODE), 2023)
 
 
 def _text(draft: Draft, key: str) -> str:

@@ -9,14 +9,14 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from bianban.demo import catalog as c
 from bianban.demo.accounts import ACCOUNTS
-from bianban.demo.loader import DemoPlan, DemoResult, demo_is_complete, load_demo, plan_demo
+from bianban.demo.loader import DemoPlan, DemoResult, demo_is_complete, plan_demo
 from bianban.demo.party import BRANCH_CODE
 from bianban.demo.people import AS_OF
+from bianban.demo.tests.helpers import demo_loaded
 from bianban.party.choices import (
     ActivityKind,
     AppraisalGrade,
@@ -45,12 +45,8 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[tuple[DemoR
     """One load for the whole module (the services commit: they are durable), read by every test, flushed after.
     Returns the load's result and its progress output."""
     progress = StringIO()
-    with django_db_blocker.unblock():
-        try:
-            yield load_demo(stream=progress, **SMALL), progress.getvalue()
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-            ContentType.objects.clear_cache()
+    with demo_loaded(django_db_blocker, stream=progress, **SMALL) as result:
+        yield result, progress.getvalue()
 
 
 def _branch() -> Branch:

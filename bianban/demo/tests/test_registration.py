@@ -7,15 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.utils import timezone
 from stdnum.cn import uscc
 
 from bianban.checks.models import CheckRun
 from bianban.checks.rules import Scope
-from bianban.demo.loader import DemoResult, load_demo
+from bianban.demo.loader import DemoResult
 from bianban.demo.registration import next_month_day
+from bianban.demo.tests.helpers import demo_loaded
 from bianban.registration.choices import AnnualReportStatus, FilingKind, FilingStatus
 from bianban.registration.deadlines import decision_due
 from bianban.registration.models import AnnualReport, Certificate, Filing, Registration
@@ -30,12 +29,8 @@ SMALL = {"units_limit": 14, "people": 120}
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoResult]:
-    with django_db_blocker.unblock():
-        try:
-            yield load_demo(**SMALL)
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-            ContentType.objects.clear_cache()
+    with demo_loaded(django_db_blocker, **SMALL) as result:
+        yield result
 
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.params import Id, Pagination, Year
 from bianban.duties.choices import RiskLevel, RiskStatus
 from bianban.duties.ideology import selectors, services
 from bianban.duties.models import RiskPoint, RiskReview, SensitivePeriod
@@ -24,7 +25,7 @@ MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 class RiskPointOut(Schema):
     id: int
-    branch_id: int
+    branch_id: Id
     title: str
     description: str
     level: str
@@ -47,8 +48,8 @@ class RiskPointOut(Schema):
 
 class ReviewOut(Schema):
     id: int
-    risk_point_id: int
-    activity_id: int | None
+    risk_point_id: Id
+    activity_id: Id | None
     reviewed_on: date
     conclusion: str
     level: str
@@ -64,12 +65,12 @@ class RiskPointDetailOut(RiskPointOut):
 
 
 class RiskPointIn(Schema):
-    branch_id: int
+    branch_id: Id
     title: str
     description: str
     level: RiskLevel
     measures: str
-    owner_id: int | None = Field(None, description="责任人（党员id）；不填则由支委会负责")
+    owner_id: Id | None = Field(None, description="责任人（党员id）；不填则由支委会负责")
     next_review_on: date
 
 
@@ -78,27 +79,27 @@ class RiskPointPatch(Schema):
     description: str | None = None
     level: RiskLevel | None = None
     measures: str | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     next_review_on: date | None = None
 
 
 class ReviewIn(Schema):
     reviewed_on: date | None = Field(None, description="研判日期；填写研判会的可不填")
-    activity_id: int | None = Field(None, description="研判会（本支部已召开的意识形态分析研判会）")
+    activity_id: Id | None = Field(None, description="研判会（本支部已召开的意识形态分析研判会）")
     conclusion: str
     level: RiskLevel
     next_review_on: date | None = None
     close: bool = Field(False, description="研判结论为风险解除：解除该风险点，不再需要下次研判日期")
 
 
-class ReopenIn(Schema):
+class RiskReopenIn(Schema):
     next_review_on: date
     reason: str
 
 
-class PeriodOut(Schema):
+class SensitivePeriodOut(Schema):
     id: int
-    branch_id: int
+    branch_id: Id
     name: str
     starts_on: date
     ends_on: date
@@ -106,7 +107,7 @@ class PeriodOut(Schema):
 
 
 class PeriodIn(Schema):
-    branch_id: int
+    branch_id: Id
     name: str
     starts_on: date
     ends_on: date
@@ -120,7 +121,7 @@ class PeriodPatch(Schema):
     note: str | None = None
 
 
-def _owner(branch: Branch, owner_id: int | None) -> Member | None:
+def _owner(branch: Branch, owner_id: Id | None) -> Member | None:
     if owner_id is None:
         return None
     owner = Member.objects.filter(branch=branch, pk=owner_id).select_related("person").first()
@@ -129,7 +130,7 @@ def _owner(branch: Branch, owner_id: int | None) -> Member | None:
     return owner
 
 
-def _activity(point: RiskPoint, activity_id: int | None) -> Activity | None:
+def _activity(point: RiskPoint, activity_id: Id | None) -> Activity | None:
     if activity_id is None:
         return None
     activity = Activity.objects.filter(branch=point.branch_id, pk=activity_id).first()
@@ -143,8 +144,8 @@ def _fresh(request: HttpRequest, pk: int) -> RiskPoint:
 
 
 @router.get("/risk-points", response=list[RiskPointOut], summary="查询意识形态风险点")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def risk_list(request: HttpRequest, branch: int | None = None, level: RiskLevel | None = None,
+@paginate(Pagination)
+def risk_list(request: HttpRequest, branch: Id | None = None, level: RiskLevel | None = None,
               status: RiskStatus | None = None, overdue: bool = False) -> QuerySet[RiskPoint]:
     return selectors.risk_points_for_user(request.user, branch=branch, level=level or "", status=status or "",
                                           overdue=overdue).order_by("branch", "status", "next_review_on", "pk")
@@ -161,12 +162,12 @@ def risk_create(request: HttpRequest, payload: RiskPointIn) -> Status:
 
 
 @router.get("/risk-points/{point_id}", response=RiskPointDetailOut, summary="风险点详情（含研判记录）")
-def risk_detail(request: HttpRequest, point_id: int) -> RiskPoint:
+def risk_detail(request: HttpRequest, point_id: Id) -> RiskPoint:
     return _fresh(request, point_id)
 
 
 @router.patch("/risk-points/{point_id}", response=RiskPointDetailOut, summary="修改风险点")
-def risk_update(request: HttpRequest, point_id: int, payload: RiskPointPatch) -> RiskPoint:
+def risk_update(request: HttpRequest, point_id: Id, payload: RiskPointPatch) -> RiskPoint:
     point = _fresh(request, point_id)
     given: dict[str, Any] = payload.dict(exclude_unset=True)
     if "owner_id" in given:
@@ -177,7 +178,7 @@ def risk_update(request: HttpRequest, point_id: int, payload: RiskPointPatch) ->
 
 @router.post("/risk-points/{point_id}/reviews", response={201: RiskPointDetailOut},
              summary="登记研判（close=true 为解除风险）")
-def risk_review(request: HttpRequest, point_id: int, payload: ReviewIn) -> Status:
+def risk_review(request: HttpRequest, point_id: Id, payload: ReviewIn) -> Status:
     point = _fresh(request, point_id)
     activity = _activity(point, payload.activity_id)
     if payload.close:
@@ -191,20 +192,20 @@ def risk_review(request: HttpRequest, point_id: int, payload: ReviewIn) -> Statu
 
 
 @router.post("/risk-points/{point_id}/reopen", response=RiskPointDetailOut, summary="风险点恢复监测")
-def risk_reopen(request: HttpRequest, point_id: int, payload: ReopenIn) -> RiskPoint:
+def risk_reopen(request: HttpRequest, point_id: Id, payload: RiskReopenIn) -> RiskPoint:
     services.risk_reopen(actor=request.user, risk_point=_fresh(request, point_id),
                          next_review_on=payload.next_review_on, reason=payload.reason)
     return _fresh(request, point_id)
 
 
-@router.get("/sensitive-periods", response=list[PeriodOut], summary="查询敏感时期")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def sensitive_list(request: HttpRequest, branch: int | None = None,
-                   year: int | None = None) -> QuerySet[SensitivePeriod]:
+@router.get("/sensitive-periods", response=list[SensitivePeriodOut], summary="查询敏感时期")
+@paginate(Pagination)
+def sensitive_list(request: HttpRequest, branch: Id | None = None,
+                   year: Year | None = None) -> QuerySet[SensitivePeriod]:
     return selectors.sensitive_periods_for_user(request.user, branch=branch, year=year)
 
 
-@router.post("/sensitive-periods", response={201: PeriodOut}, summary="登记敏感时期")
+@router.post("/sensitive-periods", response={201: SensitivePeriodOut}, summary="登记敏感时期")
 def sensitive_create(request: HttpRequest, payload: PeriodIn) -> Status:
     branch = branch_get_for_user(request.user, payload.branch_id)
     period = services.sensitive_period_create(actor=request.user, branch=branch, name=payload.name,
@@ -213,20 +214,20 @@ def sensitive_create(request: HttpRequest, payload: PeriodIn) -> Status:
     return Status(201, period)
 
 
-@router.get("/sensitive-periods/{period_id}", response=PeriodOut, summary="敏感时期详情")
-def sensitive_detail(request: HttpRequest, period_id: int) -> SensitivePeriod:
+@router.get("/sensitive-periods/{period_id}", response=SensitivePeriodOut, summary="敏感时期详情")
+def sensitive_detail(request: HttpRequest, period_id: Id) -> SensitivePeriod:
     return selectors.sensitive_get_for_user(request.user, period_id)
 
 
-@router.patch("/sensitive-periods/{period_id}", response=PeriodOut, summary="修改敏感时期")
-def sensitive_update(request: HttpRequest, period_id: int, payload: PeriodPatch) -> SensitivePeriod:
+@router.patch("/sensitive-periods/{period_id}", response=SensitivePeriodOut, summary="修改敏感时期")
+def sensitive_update(request: HttpRequest, period_id: Id, payload: PeriodPatch) -> SensitivePeriod:
     period = selectors.sensitive_get_for_user(request.user, period_id)
     services.sensitive_period_update(actor=request.user, period=period, **payload.dict(exclude_unset=True))
     return selectors.sensitive_get_for_user(request.user, period_id)
 
 
 @router.delete("/sensitive-periods/{period_id}", response={204: None}, summary="删除敏感时期")
-def sensitive_delete(request: HttpRequest, period_id: int) -> Status:
+def sensitive_delete(request: HttpRequest, period_id: Id) -> Status:
     period = selectors.sensitive_get_for_user(request.user, period_id)
     services.sensitive_period_delete(actor=request.user, period=period)
     return Status(204, None)

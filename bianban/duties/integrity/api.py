@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.params import Id, Int32, Pagination, Year
 from bianban.duties.integrity import selectors, services
 from bianban.duties.models import KeyDate
 from bianban.party.access import branch_get_for_user
@@ -26,10 +27,10 @@ MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 class KeyDateOut(Schema):
     id: int
-    branch_id: int
+    branch_id: Id
     name: str
     on: date
-    year: int = Field(description="所属年度（元旦假期始于上年12月的，属于下一年）")
+    year: Year = Field(description="所属年度（元旦假期始于上年12月的，属于下一年）")
     source: str
     lead_workdays: int
     remind_on: date
@@ -67,31 +68,31 @@ class KeyDateOut(Schema):
 
 
 class KeyDateIn(Schema):
-    branch_id: int
+    branch_id: Id
     name: str
     on: date
-    lead_workdays: int = settings.BIANBAN["KEY_DATE_LEAD_WORKDAYS"]
+    lead_workdays: Int32 = settings.BIANBAN["KEY_DATE_LEAD_WORKDAYS"]
     actions: str
     talk_required: bool = False
-    assignee_ids: list[int] = Field(default_factory=list, description="落实人（党员id）；不填则提醒支委会成员")
+    assignee_ids: list[Id] = Field(default_factory=list, description="落实人（党员id）；不填则提醒支委会成员")
 
 
 class KeyDatePatch(Schema):
     name: str | None = None
     on: date | None = None
-    lead_workdays: int | None = None
+    lead_workdays: Int32 | None = None
     actions: str | None = None
     talk_required: bool | None = None
-    assignee_ids: list[int] | None = None
+    assignee_ids: list[Id] | None = None
 
 
 class GenerateIn(Schema):
-    branch_id: int
-    year: int
-    lead_workdays: int | None = Field(None, description="提前工作日数，默认按系统设置")
+    branch_id: Id
+    year: Year
+    lead_workdays: Int32 | None = Field(None, description="提前工作日数，默认按系统设置")
     actions: str = ""
     talk_required: bool = False
-    assignee_ids: list[int] = Field(default_factory=list)
+    assignee_ids: list[Id] = Field(default_factory=list)
 
 
 class GenerateOut(Schema):
@@ -108,8 +109,8 @@ class DoneIn(Schema):
 
 
 class IntegrityTalksOut(Schema):
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     integrity_person_times: int = Field(description="廉政谈话人次")
     integrity_talks: int
     reminder_person_times: int = Field(description="提醒谈话人次")
@@ -129,8 +130,8 @@ def _fresh(request: HttpRequest, pk: int) -> KeyDate:
 
 
 @router.get("/key-dates", response=list[KeyDateOut], summary="查询廉政重要节点")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def keydate_list(request: HttpRequest, branch: int | None = None, year: int | None = None) -> QuerySet[KeyDate]:
+@paginate(Pagination)
+def keydate_list(request: HttpRequest, branch: Id | None = None, year: Year | None = None) -> QuerySet[KeyDate]:
     return selectors.keydates_for_user(request.user, branch=branch, year=year)
 
 
@@ -157,12 +158,12 @@ def keydate_generate(request: HttpRequest, payload: GenerateIn) -> Status:
 
 
 @router.get("/key-dates/{key_date_id}", response=KeyDateOut, summary="廉政节点详情")
-def keydate_detail(request: HttpRequest, key_date_id: int) -> KeyDate:
+def keydate_detail(request: HttpRequest, key_date_id: Id) -> KeyDate:
     return _fresh(request, key_date_id)
 
 
 @router.patch("/key-dates/{key_date_id}", response=KeyDateOut, summary="修改廉政节点")
-def keydate_update(request: HttpRequest, key_date_id: int, payload: KeyDatePatch) -> KeyDate:
+def keydate_update(request: HttpRequest, key_date_id: Id, payload: KeyDatePatch) -> KeyDate:
     key_date = _fresh(request, key_date_id)
     given: dict[str, Any] = payload.dict(exclude_unset=True)
     if "assignee_ids" in given:
@@ -172,20 +173,20 @@ def keydate_update(request: HttpRequest, key_date_id: int, payload: KeyDatePatch
 
 
 @router.delete("/key-dates/{key_date_id}", response={204: None}, summary="删除廉政节点")
-def keydate_delete(request: HttpRequest, key_date_id: int) -> Status:
+def keydate_delete(request: HttpRequest, key_date_id: Id) -> Status:
     services.keydate_delete(actor=request.user, key_date=_fresh(request, key_date_id))
     return Status(204, None)
 
 
 @router.post("/key-dates/{key_date_id}/done", response=KeyDateOut, summary="标记廉政提醒已落实")
-def keydate_done(request: HttpRequest, key_date_id: int, payload: DoneIn) -> KeyDate:
+def keydate_done(request: HttpRequest, key_date_id: Id, payload: DoneIn) -> KeyDate:
     services.keydate_mark_done(actor=request.user, key_date=_fresh(request, key_date_id), done_on=payload.done_on,
                                note=payload.note)
     return _fresh(request, key_date_id)
 
 
 @router.get("/branches/{branch_id}/integrity-talks", response=IntegrityTalksOut, summary="廉政谈话人次")
-def integrity_talks(request: HttpRequest, branch_id: int, year: int | None = None) -> dict[str, Any]:
+def integrity_talks(request: HttpRequest, branch_id: Id, year: Year | None = None) -> dict[str, Any]:
     branch = branch_get_for_user(request.user, branch_id)
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationFailed.on("year", "年度应为2000至2100之间的整数")

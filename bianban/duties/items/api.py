@@ -11,6 +11,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.params import Id, Limit, Month, Offset, Year
 from bianban.duties.choices import DutyMeasure
 from bianban.duties.items import selectors, services
 from bianban.duties.items.progress import Progress, items_progress
@@ -21,7 +22,6 @@ from bianban.units.models import Division
 
 router = Router(tags=["党建责任与专项工作"])
 MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
-MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 
 class ProgressOut(Schema):
@@ -38,13 +38,13 @@ class ProgressOut(Schema):
 
 class DutyItemOut(Schema):
     id: int
-    branch_id: int
-    year: int
-    parent_id: int | None
+    branch_id: Id
+    year: Year
+    parent_id: Id | None
     title: str
     description: str
-    owner_member_id: int | None
-    owner_division_id: int | None
+    owner_member_id: Id | None
+    owner_division_id: Id | None
     owner: str
     months: list[int]
     measure: str
@@ -64,26 +64,26 @@ class DutyItemPage(Schema):
 
 
 class DutyItemIn(Schema):
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     title: str
     months: list[Any] = Field(description="部署月份，1–12")
     measure: DutyMeasure = DutyMeasure.MANUAL
     description: str = ""
-    owner_member_id: int | None = None
-    owner_division_id: int | None = None
+    owner_member_id: Id | None = None
+    owner_division_id: Id | None = None
     activity_kind: str = ""
     talk_kind: str = ""
     target_count: Any = Field(None, description="量化目标（按记录计算的任务必填，正整数）")
     due_on: date | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class DutyItemPatch(Schema):
     title: str | None = None
     description: str | None = None
-    owner_member_id: int | None = None
-    owner_division_id: int | None = None
+    owner_member_id: Id | None = None
+    owner_division_id: Id | None = None
     months: list[Any] | None = None
     measure: DutyMeasure | None = None
     activity_kind: str | None = None
@@ -97,7 +97,7 @@ class CompleteIn(Schema):
     note: str
 
 
-class ReopenIn(Schema):
+class ItemReopenIn(Schema):
     reason: str
 
 
@@ -137,15 +137,11 @@ def _division(branch: Branch, pk: int | None) -> Division | None:
 
 
 @router.get("/duty-items", response=DutyItemPage, summary="查询党建责任清单（含完成进度）")
-def item_list(request: HttpRequest, branch: int | None = None, year: int | None = None,
-              owner_member: int | None = None, month: int | None = None, limit: int = 100,
-              offset: int = 0) -> dict[str, Any]:
-    if month is not None and not 1 <= month <= 12:
-        raise ValidationFailed.on("month", "月份应为1至12之间的整数")
-    if any(pk is not None and not 0 < pk <= MAX_ID for pk in (branch, owner_member)):
-        return {"items": [], "count": 0}  # no such row; the database driver would overflow on the number
+def item_list(request: HttpRequest, branch: Id | None = None, year: Year | None = None,
+              owner_member: Id | None = None, month: Month | None = None, limit: Limit = 100,
+              offset: Offset = 0) -> dict[str, Any]:
     qs = selectors.items_for_user(request.user, branch=branch, year=year, owner_member=owner_member, month=month)
-    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    limit = min(limit, MAX_LIMIT)
     page = list(qs[offset:offset + limit])
     progress = items_progress(page)
     return {"items": [_out(i, progress[i.pk]) for i in page], "count": qs.count()}
@@ -169,12 +165,12 @@ def item_create(request: HttpRequest, payload: DutyItemIn) -> Status:
 
 
 @router.get("/duty-items/{item_id}", response=DutyItemOut, summary="任务详情（含完成进度）")
-def item_detail(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def item_detail(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     return _fresh(request, item_id)
 
 
 @router.patch("/duty-items/{item_id}", response=DutyItemOut, summary="修改任务")
-def item_update(request: HttpRequest, item_id: int, payload: DutyItemPatch) -> dict[str, Any]:
+def item_update(request: HttpRequest, item_id: Id, payload: DutyItemPatch) -> dict[str, Any]:
     item = selectors.item_get_for_user(request.user, item_id)
     given: dict[str, Any] = payload.dict(exclude_unset=True)
     if "owner_member_id" in given:
@@ -186,27 +182,27 @@ def item_update(request: HttpRequest, item_id: int, payload: DutyItemPatch) -> d
 
 
 @router.delete("/duty-items/{item_id}", response={204: None}, summary="删除任务（无子任务、无佐证材料时）")
-def item_delete(request: HttpRequest, item_id: int) -> Status:
+def item_delete(request: HttpRequest, item_id: Id) -> Status:
     services.item_delete(actor=request.user, item=selectors.item_get_for_user(request.user, item_id))
     return Status(204, None)
 
 
 @router.post("/duty-items/{item_id}/evidence", response={201: dict}, summary="上传佐证材料")
-def evidence_add(request: HttpRequest, item_id: int, file: File[UploadedFile], note: str = "") -> Status:
+def evidence_add(request: HttpRequest, item_id: Id, file: File[UploadedFile], note: str = "") -> Status:
     item = selectors.item_get_for_user(request.user, item_id)
     evidence = services.evidence_add(actor=request.user, item=item, uploaded_file=file, note=note)
     return Status(201, {"id": evidence.pk, "name": evidence.original_name, "size": evidence.size})
 
 
 @router.post("/duty-items/{item_id}/complete", response=DutyItemOut, summary="确认完成（须已上传佐证材料）")
-def item_complete(request: HttpRequest, item_id: int, payload: CompleteIn) -> dict[str, Any]:
+def item_complete(request: HttpRequest, item_id: Id, payload: CompleteIn) -> dict[str, Any]:
     item = selectors.item_get_for_user(request.user, item_id)
     services.item_complete(actor=request.user, item=item, completed_on=payload.completed_on, note=payload.note)
     return _fresh(request, item_id)
 
 
 @router.post("/duty-items/{item_id}/reopen", response=DutyItemOut, summary="重新打开已完成的任务")
-def item_reopen(request: HttpRequest, item_id: int, payload: ReopenIn) -> dict[str, Any]:
+def item_reopen(request: HttpRequest, item_id: Id, payload: ItemReopenIn) -> dict[str, Any]:
     item = selectors.item_get_for_user(request.user, item_id)
     services.item_reopen(actor=request.user, item=item, reason=payload.reason)
     return _fresh(request, item_id)

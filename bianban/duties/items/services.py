@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from bianban.core.audit import audit, diff, snapshot
 from bianban.core.exceptions import Conflict, ValidationFailed
+from bianban.core.uploads import original_name, stored_name
 from bianban.duties.choices import DutyMeasure
 from bianban.duties.items.progress import month_bits, month_end, month_list
 from bianban.duties.models import DutyEvidence, DutyItem
@@ -250,10 +251,10 @@ def item_delete(*, actor: Any, item: DutyItem) -> None:
 def _store_evidence(actor: Any, item: DutyItem, uploaded_file: Any, note: str, content_type: str) -> DutyEvidence:
     """Save a checked file and its row; the stored file is removed again if the row cannot be saved, and when the
     surrounding transaction rolls back after this (the caller's `_discard`)."""
-    name = (getattr(uploaded_file, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    name = original_name(uploaded_file)
     evidence = DutyEvidence(item=item, original_name=name, content_type=content_type, size=uploaded_file.size,
                             note=(note or "").strip()[:200], uploaded_by=actor if getattr(actor, "pk", None) else None)
-    evidence.file.save(name, uploaded_file, save=False)
+    evidence.file.save(stored_name(name), uploaded_file, save=False)
     try:
         evidence.save()
     except Exception:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.params import Id, Limit, Offset, Year
 from bianban.duties.choices import MilestoneStatus, OutcomeKind, TargetMeasure
 from bianban.duties.models import ProjectMilestone, SecretaryProject
 from bianban.duties.projects import results, selectors, services
@@ -19,10 +20,9 @@ from bianban.party.models import Member
 
 router = Router(tags=["书记项目"])
 MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
-MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 
-class MemberRef(Schema):
+class ProjectMemberRef(Schema):
     id: int
     name: str
 
@@ -52,7 +52,7 @@ class OutcomeOut(Schema):
     id: int
     kind: str
     kind_label: str
-    record_id: int
+    record_id: Id
     label: str
     on: date
     note: str
@@ -60,11 +60,11 @@ class OutcomeOut(Schema):
 
 class ProjectOut(Schema):
     id: int
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     title: str
     goal: str
-    lead: MemberRef | None
+    lead: ProjectMemberRef | None
     summary: str
     targets: list[TargetOut]
     milestones: list[MilestoneOut]
@@ -78,25 +78,25 @@ class ProjectPage(Schema):
 
 class CandidateOut(Schema):
     kind: str
-    record_id: int
+    record_id: Id
     label: str
     on: date
 
 
 class ProjectIn(Schema):
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     title: str
     goal: str
-    lead_id: int | None = None
+    lead_id: Id | None = None
     summary: str = ""
 
 
 class ProjectPatch(Schema):
-    year: int | None = None
+    year: Year | None = None
     title: str | None = None
     goal: str | None = None
-    lead_id: int | None = None
+    lead_id: Id | None = None
     summary: str | None = None
 
 
@@ -129,7 +129,7 @@ class MilestonePatch(Schema):
 
 class OutcomeIn(Schema):
     kind: OutcomeKind
-    record_id: int | str
+    record_id: Id | str
     note: str = ""
 
 
@@ -163,7 +163,7 @@ def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _project(project, results.project_progress(project), list(selectors.milestones_of(project)), outcomes)
 
 
-def _lead(branch_id: int, lead_id: int | None) -> Member | None:
+def _lead(branch_id: Id, lead_id: Id | None) -> Member | None:
     if lead_id is None:
         return None
     lead = Member.objects.filter(branch_id=branch_id, pk=lead_id).select_related("person").first()
@@ -173,11 +173,9 @@ def _lead(branch_id: int, lead_id: int | None) -> Member | None:
 
 
 @router.get("/secretary-projects", response=ProjectPage, summary="查询书记项目")
-def project_list(request: HttpRequest, branch: int | None = None, year: int | None = None, limit: int = 100,
-                 offset: int = 0) -> dict[str, Any]:
-    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
-    if branch is not None and not 0 < branch <= MAX_ID:
-        return {"count": 0, "items": []}  # no such branch; the database driver would overflow on the number
+def project_list(request: HttpRequest, branch: Id | None = None, year: Year | None = None, limit: Limit = 100,
+                 offset: Offset = 0) -> dict[str, Any]:
+    limit = min(limit, MAX_LIMIT)
     qs = selectors.projects_for_user(request.user, branch=branch, year=year)
     page = list(qs.prefetch_related(Prefetch(
         "milestones", queryset=selectors.milestones_with_overdue(ProjectMilestone.objects.order_by("due_on", "pk")),
@@ -197,12 +195,12 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> Status:
 
 
 @router.get("/secretary-projects/{project_id}", response=ProjectOut, summary="书记项目详情（含目标完成值、节点、成果）")
-def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
+def project_detail(request: HttpRequest, project_id: Id) -> dict[str, Any]:
     return _detail(request, project_id)
 
 
 @router.patch("/secretary-projects/{project_id}", response=ProjectOut, summary="修改书记项目")
-def project_update(request: HttpRequest, project_id: int, payload: ProjectPatch) -> dict[str, Any]:
+def project_update(request: HttpRequest, project_id: Id, payload: ProjectPatch) -> dict[str, Any]:
     project = selectors.project_get_for_user(request.user, project_id)
     given = payload.dict(exclude_unset=True)
     if "lead_id" in given:
@@ -213,20 +211,20 @@ def project_update(request: HttpRequest, project_id: int, payload: ProjectPatch)
 
 @router.get("/secretary-projects/{project_id}/outcome-candidates", response=list[CandidateOut],
             summary="可关联的成果记录（本年度、有权查看、尚未关联）")
-def outcome_candidates(request: HttpRequest, project_id: int, kind: OutcomeKind) -> list[results.Candidate]:
+def outcome_candidates(request: HttpRequest, project_id: Id, kind: OutcomeKind) -> list[results.Candidate]:
     project = selectors.project_get_for_user(request.user, project_id)
     return results.outcome_candidates(request.user, project, kind)
 
 
 @router.post("/secretary-projects/{project_id}/targets", response={201: TargetOut}, summary="添加项目目标")
-def target_add(request: HttpRequest, project_id: int, payload: TargetIn) -> Status:
+def target_add(request: HttpRequest, project_id: Id, payload: TargetIn) -> Status:
     project = selectors.project_get_for_user(request.user, project_id)
     target = services.target_add(actor=request.user, project=project, **payload.dict())
     return Status(201, next(_target(p) for p in results.project_progress(project) if p.target.pk == target.pk))
 
 
 @router.patch("/secretary-projects/{project_id}/targets/{target_id}", response=TargetOut, summary="修改项目目标")
-def target_update(request: HttpRequest, project_id: int, target_id: int, payload: TargetPatch) -> dict[str, Any]:
+def target_update(request: HttpRequest, project_id: Id, target_id: Id, payload: TargetPatch) -> dict[str, Any]:
     project = selectors.project_get_for_user(request.user, project_id)
     target = selectors.target_get(project, target_id)
     services.target_update(actor=request.user, target=target, **payload.dict(exclude_unset=True))
@@ -234,14 +232,14 @@ def target_update(request: HttpRequest, project_id: int, target_id: int, payload
 
 
 @router.delete("/secretary-projects/{project_id}/targets/{target_id}", response={204: None}, summary="删除项目目标")
-def target_remove(request: HttpRequest, project_id: int, target_id: int) -> Status:
+def target_remove(request: HttpRequest, project_id: Id, target_id: Id) -> Status:
     project = selectors.project_get_for_user(request.user, project_id)
     services.target_remove(actor=request.user, target=selectors.target_get(project, target_id))
     return Status(204, None)
 
 
 @router.post("/secretary-projects/{project_id}/milestones", response={201: MilestoneOut}, summary="添加项目节点")
-def milestone_add(request: HttpRequest, project_id: int, payload: MilestoneIn) -> Status:
+def milestone_add(request: HttpRequest, project_id: Id, payload: MilestoneIn) -> Status:
     project = selectors.project_get_for_user(request.user, project_id)
     milestone = services.milestone_add(actor=request.user, project=project, **payload.dict())
     return Status(201, _milestone(selectors.milestones_of(project).get(pk=milestone.pk)))
@@ -249,7 +247,7 @@ def milestone_add(request: HttpRequest, project_id: int, payload: MilestoneIn) -
 
 @router.patch("/secretary-projects/{project_id}/milestones/{milestone_id}", response=MilestoneOut,
               summary="修改项目节点或更新其状态")
-def milestone_update(request: HttpRequest, project_id: int, milestone_id: int,
+def milestone_update(request: HttpRequest, project_id: Id, milestone_id: Id,
                      payload: MilestonePatch) -> dict[str, Any]:
     project = selectors.project_get_for_user(request.user, project_id)
     milestone = selectors.milestone_get(project, milestone_id)
@@ -261,14 +259,14 @@ def milestone_update(request: HttpRequest, project_id: int, milestone_id: int,
 
 @router.delete("/secretary-projects/{project_id}/milestones/{milestone_id}", response={204: None},
                summary="删除项目节点")
-def milestone_remove(request: HttpRequest, project_id: int, milestone_id: int) -> Status:
+def milestone_remove(request: HttpRequest, project_id: Id, milestone_id: Id) -> Status:
     project = selectors.project_get_for_user(request.user, project_id)
     services.milestone_remove(actor=request.user, milestone=selectors.milestone_get(project, milestone_id))
     return Status(204, None)
 
 
 @router.post("/secretary-projects/{project_id}/outcomes", response={201: OutcomeOut}, summary="关联项目成果")
-def outcome_link(request: HttpRequest, project_id: int, payload: OutcomeIn) -> Status:
+def outcome_link(request: HttpRequest, project_id: Id, payload: OutcomeIn) -> Status:
     project = selectors.project_get_for_user(request.user, project_id)
     outcome = services.outcome_link(actor=request.user, project=project, kind=payload.kind,
                                     record_id=payload.record_id, note=payload.note)
@@ -278,7 +276,7 @@ def outcome_link(request: HttpRequest, project_id: int, payload: OutcomeIn) -> S
 
 @router.delete("/secretary-projects/{project_id}/outcomes/{outcome_id}", response={204: None},
                summary="取消关联项目成果")
-def outcome_unlink(request: HttpRequest, project_id: int, outcome_id: int) -> Status:
+def outcome_unlink(request: HttpRequest, project_id: Id, outcome_id: Id) -> Status:
     project = selectors.project_get_for_user(request.user, project_id)
     services.outcome_unlink(actor=request.user, outcome=selectors.outcome_get(project, outcome_id))
     return Status(204, None)

@@ -112,11 +112,13 @@ def test_a_huge_target_is_422_in_chinese_not_an_overflow(api_for: Any, branch: S
     assert _post(api, URL, {**base, "target_count": 100_000}).status_code == 201
 
 
-def test_listing_by_an_id_no_database_can_hold_is_empty_not_a_500(api_for: Any, branch: SimpleNamespace,
-                                                                    make_item: Any) -> None:
+def test_listing_by_an_id_no_database_can_hold_is_refused_not_a_500(api_for: Any, branch: SimpleNamespace,
+                                                                      make_item: Any) -> None:
     make_item()
     api = api_for(branch.users.secretary)
     for params in ({"branch": 10**20}, {"owner_member": 10**20}, {"branch": -1}):
         response = api.get(URL, params)
-        assert response.status_code == 200 and response.json() == {"items": [], "count": 0}, params
+        assert response.status_code == 422, params
+        expected = "应不大于9223372036854775807" if 10**20 in params.values() else "应不小于1"
+        assert response.json()["details"] == {next(iter(params)): [expected]}
     assert api.get(URL, {"branch": branch.branch.pk}).json()["count"] == 1

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.params import Id, Int32, Pagination, Year
 from bianban.duties.choices import IssueKind, IssueTopic, VisitGroup, VisitorRole
 from bianban.duties.models import Visit, VisitCampaign, VisitIssue, VisitVisitor
 from bianban.duties.visits import selectors, services
@@ -26,7 +27,7 @@ MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 class CampaignOut(Schema):
     id: int
-    branch_id: int
+    branch_id: Id
     title: str
     starts_on: date
     ends_on: date
@@ -43,7 +44,7 @@ class CampaignDetailOut(CampaignOut):
 
 
 class CampaignIn(Schema):
-    branch_id: int
+    branch_id: Id
     title: str
     starts_on: date
     ends_on: date
@@ -60,7 +61,7 @@ class CampaignPatch(Schema):
 
 
 class VisitorOut(Schema):
-    member_id: int | None
+    member_id: Id | None
     name: str = Field(description="姓名（本支部党员为其姓名）")
     role: str
     role_label: str
@@ -80,7 +81,7 @@ class IssueOut(Schema):
     topic: str
     content: str
     department: str
-    problem_id: int | None
+    problem_id: Id | None
     problem_status: str | None = Field(description="问题台账中的状态")
 
     @staticmethod
@@ -90,7 +91,7 @@ class IssueOut(Schema):
 
 class VisitOut(Schema):
     id: int
-    campaign_id: int
+    campaign_id: Id
     visited_on: date
     team_role: str
     team_role_label: str
@@ -123,7 +124,7 @@ class VisitOut(Schema):
 
 
 class VisitorIn(Schema):
-    member_id: int | None = Field(None, description="本支部党员id")
+    member_id: Id | None = Field(None, description="本支部党员id")
     name: str = Field("", description="非本支部党员（如挂职第一书记）的姓名")
     role: VisitorRole
 
@@ -136,14 +137,14 @@ class IssueIn(Schema):
 
 
 class VisitCreate(Schema):
-    campaign_id: int
+    campaign_id: Id
     visited_on: date
     team_role: VisitorRole
     street: str
     community: str
     group: VisitGroup
-    households: int
-    people: int
+    households: Int32
+    people: Int32
     circumstances: str = ""
     summary: str = ""
     visitors: list[VisitorIn] = Field(default_factory=list)
@@ -156,8 +157,8 @@ class VisitPatch(Schema):
     street: str | None = None
     community: str | None = None
     group: VisitGroup | None = None
-    households: int | None = None
-    people: int | None = None
+    households: Int32 | None = None
+    people: Int32 | None = None
     circumstances: str | None = None
     summary: str | None = None
     visitors: list[VisitorIn] | None = None
@@ -179,8 +180,8 @@ def _visit(request: HttpRequest, pk: int) -> Visit:
 
 
 @router.get("/visit-campaigns", response=list[CampaignOut], summary="查询走访活动")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def campaign_list(request: HttpRequest, branch: int | None = None, year: int | None = None) -> QuerySet[VisitCampaign]:
+@paginate(Pagination)
+def campaign_list(request: HttpRequest, branch: Id | None = None, year: Year | None = None) -> QuerySet[VisitCampaign]:
     return selectors.campaigns_for_user(request.user, branch=branch, year=year)
 
 
@@ -193,20 +194,20 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status:
 
 
 @router.get("/visit-campaigns/{campaign_id}", response=CampaignDetailOut, summary="走访活动详情（含统计）")
-def campaign_detail(request: HttpRequest, campaign_id: int) -> VisitCampaign:
+def campaign_detail(request: HttpRequest, campaign_id: Id) -> VisitCampaign:
     return selectors.campaign_get_for_user(request.user, campaign_id)
 
 
 @router.patch("/visit-campaigns/{campaign_id}", response=CampaignDetailOut, summary="修改走访活动")
-def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> VisitCampaign:
+def campaign_update(request: HttpRequest, campaign_id: Id, payload: CampaignPatch) -> VisitCampaign:
     campaign = selectors.campaign_get_for_user(request.user, campaign_id)
     services.campaign_update(actor=request.user, campaign=campaign, **payload.dict(exclude_unset=True))
     return selectors.campaign_get_for_user(request.user, campaign_id)
 
 
 @router.get("/visits", response=list[VisitOut], summary="查询走访记录")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def visit_list(request: HttpRequest, campaign: int | None = None, branch: int | None = None, street: str = "",
+@paginate(Pagination)
+def visit_list(request: HttpRequest, campaign: Id | None = None, branch: Id | None = None, street: str = "",
                team_role: str = "", group: str = "") -> QuerySet[Visit]:
     return selectors.visits_for_user(request.user, campaign=campaign, branch=branch, street=street,
                                      team_role=team_role, group=group)
@@ -223,12 +224,12 @@ def visit_create(request: HttpRequest, payload: VisitCreate) -> Status:
 
 
 @router.get("/visits/{visit_id}", response=VisitOut, summary="走访记录详情")
-def visit_detail(request: HttpRequest, visit_id: int) -> Visit:
+def visit_detail(request: HttpRequest, visit_id: Id) -> Visit:
     return _visit(request, visit_id)
 
 
 @router.patch("/visits/{visit_id}", response=VisitOut, summary="修改走访记录")
-def visit_update(request: HttpRequest, visit_id: int, payload: VisitPatch) -> Visit:
+def visit_update(request: HttpRequest, visit_id: Id, payload: VisitPatch) -> Visit:
     visit = _visit(request, visit_id)
     given: dict[str, Any] = payload.dict(exclude_unset=True, exclude={"visitors"})
     if payload.visitors is not None:
@@ -238,12 +239,12 @@ def visit_update(request: HttpRequest, visit_id: int, payload: VisitPatch) -> Vi
 
 
 @router.delete("/visits/{visit_id}", response={204: None}, summary="删除走访记录（仅限未收集问题的）")
-def visit_delete(request: HttpRequest, visit_id: int) -> Status:
+def visit_delete(request: HttpRequest, visit_id: Id) -> Status:
     services.visit_delete(actor=request.user, visit=_visit(request, visit_id))
     return Status(204, None)
 
 
 @router.post("/visits/{visit_id}/issues", response={201: IssueOut}, summary="补录走访收集的问题（登记到问题台账）")
-def issue_add(request: HttpRequest, visit_id: int, payload: IssueIn) -> Status:
+def issue_add(request: HttpRequest, visit_id: Id, payload: IssueIn) -> Status:
     issue = services.issue_add(actor=request.user, visit=_visit(request, visit_id), **payload.dict())
     return Status(201, issue)

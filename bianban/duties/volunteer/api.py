@@ -10,9 +10,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Id, Pagination, Year
 from bianban.duties.volunteer import selectors
 from bianban.party.access import branch_get_for_user
 from bianban.party.choices import VolunteerField
@@ -23,7 +24,7 @@ MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class ParticipantOut(Schema):
-    member_id: int
+    member_id: Id
     name: str
     service_hours: float | None
 
@@ -38,7 +39,7 @@ class ParticipantOut(Schema):
 
 class VolunteerActivityOut(Schema):
     id: int
-    branch_id: int
+    branch_id: Id
     held_on: date
     status: str
     status_label: str
@@ -80,15 +81,15 @@ class FieldStatOut(Schema):
 
 
 class MemberStatOut(Schema):
-    member_id: int
+    member_id: Id
     name: str
     participations: int
     hours: float
 
 
 class VolunteerStatsOut(Schema):
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     activities: int = Field(description="已开展的志愿服务活动（次）")
     participations: int = Field(description="参加人次")
     members: int = Field(description="参加党员（人）")
@@ -104,15 +105,15 @@ def _branch(request: HttpRequest, key: int | str) -> Branch:
         raise NotFound("党支部不存在或无权访问", details={"branch": ["党支部不存在或无权访问"]}) from None
 
 
-def _year(year: int | None) -> int | None:
+def _year(year: Year | None) -> int | None:
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationFailed.on("year", "年度应在2000至2100之间")
     return year
 
 
 @router.get("/volunteer-activities", response=list[VolunteerActivityOut], summary="查询志愿服务活动")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def volunteer_activity_list(request: HttpRequest, branch: int | None = None, year: int | None = None,
+@paginate(Pagination)
+def volunteer_activity_list(request: HttpRequest, branch: Id | None = None, year: Year | None = None,
                             service_field: VolunteerField | None = None) -> QuerySet[Activity]:
     found = _branch(request, branch) if branch is not None else None
     return selectors.volunteer_activities_for_user(request.user, branch=found, year=_year(year),
@@ -120,7 +121,7 @@ def volunteer_activity_list(request: HttpRequest, branch: int | None = None, yea
 
 
 @router.get("/branches/{branch}/volunteer-stats", response=VolunteerStatsOut, summary="党支部年度志愿服务统计")
-def volunteer_stats(request: HttpRequest, branch: str, year: int | None = None) -> dict[str, Any]:
+def volunteer_stats(request: HttpRequest, branch: str, year: Year | None = None) -> dict[str, Any]:
     found = _branch(request, branch)
     stats = selectors.volunteer_stats(found, _year(year) or timezone.localdate().year)
     return {"branch_id": found.pk, "year": stats.year, "activities": stats.activities,

@@ -1,7 +1,7 @@
 """/api/v1/activities and /api/v1/branches/{id}/study: branch activities with attendance, resolutions and files.
 Reads are scoped by the branch's unit (404 outside scope); bad input is refused with Chinese messages."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,9 +11,10 @@ from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Id, Int32, LocalTime, Pagination, Year
 from bianban.party.access import branch_get_for_user
 from bianban.party.activities import rules, selectors, services
 from bianban.party.activities.services import AttendanceEntry, ResolutionEntry
@@ -30,18 +31,18 @@ def _hours(value: Decimal | None) -> float | None:
 
 class ActivityOut(Schema):
     id: int
-    branch_id: int
+    branch_id: Id
     kind: str
     kind_label: str
-    group_id: int | None
+    group_id: Id | None
     status: str
     status_label: str
     held_on: date
-    start_time: time | None
+    start_time: LocalTime | None
     place: str
     topic: str
-    host_id: int | None
-    recorder_id: int | None
+    host_id: Id | None
+    recorder_id: Id | None
     speaker: str
     study_hours: float | None
     service_field: str = Field(description="服务领域（志愿服务活动）")
@@ -84,7 +85,7 @@ class ActivityOut(Schema):
 
 
 class AttendanceOut(Schema):
-    member_id: int
+    member_id: Id
     name: str
     status: str
     reason: str
@@ -154,7 +155,7 @@ class ActivityDetailOut(ActivityOut):
 
 
 class AttendanceIn(Schema):
-    member_id: int
+    member_id: Id
     status: str = Field(description="PRESENT 出席 / LEAVE 请假（须填事由）/ ABSENT 缺席")
     reason: str = ""
     study_hours: Decimal | None = Field(None, description="个人学时；不填按活动的每人学时")
@@ -164,22 +165,22 @@ class AttendanceIn(Schema):
 
 class ResolutionIn(Schema):
     text: str
-    votes_for: int
-    votes_against: int = 0
-    votes_abstain: int = 0
+    votes_for: Int32
+    votes_against: Int32 = 0
+    votes_abstain: Int32 = 0
 
 
 class ActivityIn(Schema):
-    branch_id: int
+    branch_id: Id
     kind: ActivityKind
     held_on: date
     topic: str
     status: ActivityStatus = Field(ActivityStatus.HELD, description="held 已召开（日期不晚于今天）或 planned 计划")
-    group_id: int | None = Field(None, description="党小组会须填")
-    start_time: time | None = None
+    group_id: Id | None = Field(None, description="党小组会须填")
+    start_time: LocalTime | None = None
     place: str = ""
-    host_id: int | None = None
-    recorder_id: int | None = None
+    host_id: Id | None = None
+    recorder_id: Id | None = None
     speaker: str = ""
     content: str = ""
     decisions: str = ""
@@ -197,11 +198,11 @@ class ActivityPatch(Schema):
     held_on: date | None = None
     topic: str | None = None
     status: ActivityStatus | None = None
-    group_id: int | None = None
-    start_time: time | None = None
+    group_id: Id | None = None
+    start_time: LocalTime | None = None
     place: str | None = None
-    host_id: int | None = None
-    recorder_id: int | None = None
+    host_id: Id | None = None
+    recorder_id: Id | None = None
     speaker: str | None = None
     content: str | None = None
     decisions: str | None = None
@@ -218,7 +219,7 @@ class SheetIn(Schema):
 
 
 class StudyRowOut(Schema):
-    member_id: int
+    member_id: Id
     name: str
     group: str
     status: str
@@ -230,8 +231,8 @@ class StudyRowOut(Schema):
 
 
 class StudySummaryOut(Schema):
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     total_hours: float
     rows: list[StudyRowOut]
 
@@ -250,7 +251,7 @@ def _resolutions(items: list[ResolutionIn] | None) -> list[ResolutionEntry] | No
                             votes_abstain=i.votes_abstain) for i in items]
 
 
-def _branch(request: HttpRequest, branch_id: int | str) -> Branch:
+def _branch(request: HttpRequest, branch_id: Id | str) -> Branch:
     try:
         return branch_get_for_user(request.user, branch_id)
     except NotFound:
@@ -274,9 +275,9 @@ def _refs(branch: Branch, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/activities", response=list[ActivityOut], summary="查询组织活动")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def activity_list(request: HttpRequest, branch: int | None = None, kind: ActivityKind | None = None,
-                  year: int | None = None, status: ActivityStatus | None = None) -> QuerySet[Activity]:
+@paginate(Pagination)
+def activity_list(request: HttpRequest, branch: Id | None = None, kind: ActivityKind | None = None,
+                  year: Year | None = None, status: ActivityStatus | None = None) -> QuerySet[Activity]:
     return selectors.activities_for_user(request.user, branch=branch, kind=kind or "", year=year,
                                          status=status or "").order_by("-held_on", "-pk")
 
@@ -292,13 +293,13 @@ def activity_create(request: HttpRequest, payload: ActivityIn) -> Status:
 
 
 @router.get("/activities/{activity_id}", response=ActivityDetailOut, summary="活动详情")
-def activity_detail(request: HttpRequest, activity_id: int) -> Activity:
+def activity_detail(request: HttpRequest, activity_id: Id) -> Activity:
     return selectors.activity_get_for_user(request.user, activity_id)
 
 
 @router.patch("/activities/{activity_id}", response=ActivityDetailOut,
               summary="修改活动；计划→已召开（须附出席情况）、计划→取消、取消→计划")
-def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Activity:
+def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityPatch) -> Activity:
     activity = selectors.activity_get_for_user(request.user, activity_id)
     given = payload.dict(exclude_unset=True, exclude={"attendance", "resolutions"})
     values = {name: getattr(activity, name) for name in services.FIELDS}
@@ -310,27 +311,27 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPat
 
 
 @router.put("/activities/{activity_id}/attendance", response=ActivityDetailOut, summary="登记出席情况（整体替换）")
-def attendance_record(request: HttpRequest, activity_id: int, payload: SheetIn) -> Activity:
+def attendance_record(request: HttpRequest, activity_id: Id, payload: SheetIn) -> Activity:
     activity = selectors.activity_get_for_user(request.user, activity_id)
     services.attendance_record(actor=request.user, activity=activity, attendance=_entries(payload.attendance) or [])
     return selectors.activity_get_for_user(request.user, activity_id)
 
 
 @router.post("/activities/{activity_id}/resolutions", response={201: ResolutionOut}, summary="登记表决事项")
-def resolution_add(request: HttpRequest, activity_id: int, payload: ResolutionIn) -> Status:
+def resolution_add(request: HttpRequest, activity_id: Id, payload: ResolutionIn) -> Status:
     activity = selectors.activity_get_for_user(request.user, activity_id)
     resolution = services.resolution_add(actor=request.user, activity=activity, **payload.dict())
     return Status(201, resolution)
 
 
 @router.post("/activities/{activity_id}/files", response={201: FileOut}, summary="上传照片或材料")
-def file_add(request: HttpRequest, activity_id: int, file: File[UploadedFile]) -> Status:
+def file_add(request: HttpRequest, activity_id: Id, file: File[UploadedFile]) -> Status:
     activity = selectors.activity_get_for_user(request.user, activity_id)
     return Status(201, services.activity_file_add(actor=request.user, activity=activity, uploaded_file=file))
 
 
 @router.get("/activities/{activity_id}/files/{file_id}", summary="下载照片或材料")
-def file_download(request: HttpRequest, activity_id: int, file_id: int) -> FileResponse:
+def file_download(request: HttpRequest, activity_id: Id, file_id: Id) -> FileResponse:
     record = selectors.activity_file_get_for_user(request.user, file_id)
     if record.activity_id != activity_id:
         raise NotFound("活动材料不存在或无权访问")
@@ -345,7 +346,7 @@ def file_download(request: HttpRequest, activity_id: int, file_id: int) -> FileR
 
 
 @router.get("/branches/{branch}/study", response=StudySummaryOut, summary="党员年度学习情况")
-def study_summary(request: HttpRequest, branch: str, year: int | None = None) -> dict[str, Any]:
+def study_summary(request: HttpRequest, branch: str, year: Year | None = None) -> dict[str, Any]:
     found = _branch(request, branch)
     year = year or timezone.localdate().year
     if not 2000 <= year <= 2100:

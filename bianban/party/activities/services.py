@@ -15,6 +15,7 @@ from django.db import transaction
 from bianban.accounts.choices import Perm
 from bianban.core.audit import audit, diff
 from bianban.core.exceptions import Conflict, ValidationFailed
+from bianban.core.uploads import original_name, stored_name
 from bianban.ledger.files import check_evidence_file
 from bianban.party.access import require_branch
 from bianban.party.activities import rules
@@ -258,10 +259,10 @@ def activity_file_add(*, actor: Any, activity: Activity, uploaded_file: Any) -> 
     if activity.status == St.CANCELLED:
         raise ValidationFailed.on("file", "活动已取消，不能上传材料")
     content_type = check_evidence_file(uploaded_file)
-    name = (getattr(uploaded_file, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    name = original_name(uploaded_file)
     record = ActivityFile(activity=activity, original_name=name, content_type=content_type, size=uploaded_file.size,
                           uploaded_by=actor if getattr(actor, "pk", None) else None)
-    record.file.save(name, uploaded_file, save=False)
+    record.file.save(stored_name(name), uploaded_file, save=False)
     try:
         record.save()
     except Exception:

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Id, Pagination, Year
 from bianban.party.access import branch_get_for_user
 from bianban.party.appraisals import selectors, services
 from bianban.party.choices import AppraisalGrade, AppraisalStatus
@@ -26,15 +27,15 @@ MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 class AppraisalOut(Schema):
     id: int
-    branch_id: int
+    branch_id: Id
     branch_name: str = Field(alias="branch.name")
-    year: int
+    year: Year
     status: str
     status_label: str
     started_on: date
     voting_closed_on: date | None
     published_on: date | None
-    meeting_id: int | None
+    meeting_id: Id | None
     note: str
 
     @staticmethod
@@ -43,7 +44,7 @@ class AppraisalOut(Schema):
 
 
 class MyPartOut(Schema):
-    member_id: int | None
+    member_id: Id | None
     appraised: bool
     may_vote: bool
     has_voted: bool
@@ -66,14 +67,14 @@ class AppraisalDetailOut(AppraisalOut):
 
 
 class AppraisalIn(Schema):
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     started_on: date
     note: str = ""
-    meeting_id: int | None = Field(None, description="评议会议（本支部的活动id）")
+    meeting_id: Id | None = Field(None, description="评议会议（本支部的活动id）")
 
 
-class TransitionIn(Schema):
+class AppraisalTransitionIn(Schema):
     to_status: AppraisalStatus = Field(description="voting 开始互评 / closed 结束互评 / published 公布结果")
     on: date | None = Field(None, description="互评截止或公布日期，不填为今天")
 
@@ -84,14 +85,14 @@ class SelfEvaluationIn(Schema):
 
 
 class SelfEvaluationOut(Schema):
-    member_id: int
+    member_id: Id
     name: str = Field(alias="member.person.name")
     text: str
     grade: str
 
 
 class BallotLine(Schema):
-    member_id: int
+    member_id: Id
     grade: str
 
 
@@ -107,7 +108,7 @@ class BallotOut(Schema):
 
 
 class TallyOut(Schema):
-    member_id: int
+    member_id: Id
     name: str
     excellent: int
     qualified: int
@@ -117,7 +118,7 @@ class TallyOut(Schema):
 
 
 class ResultLine(Schema):
-    member_id: int
+    member_id: Id
     grade: str
     note: str = ""
 
@@ -127,7 +128,7 @@ class ResultsIn(Schema):
 
 
 class ResultOut(Schema):
-    member_id: int
+    member_id: Id
     name: str = Field(alias="member.person.name")
     grade: str
     grade_label: str
@@ -160,7 +161,7 @@ def _detail(request: HttpRequest, appraisal: Appraisal) -> Appraisal:
     return appraisal
 
 
-def _meeting(meeting_id: int | None) -> Activity | None:
+def _meeting(meeting_id: Id | None) -> Activity | None:
     if meeting_id is None:
         return None
     meeting = Activity.objects.filter(pk=meeting_id).first()
@@ -182,8 +183,8 @@ def _grades(lines: list[BallotLine]) -> dict[int, str]:
 
 
 @router.get("/appraisals", response=list[AppraisalOut], summary="查询民主评议")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def appraisal_list(request: HttpRequest, branch: int | None = None, year: int | None = None,
+@paginate(Pagination)
+def appraisal_list(request: HttpRequest, branch: Id | None = None, year: Year | None = None,
                    status: AppraisalStatus | None = None) -> QuerySet[Appraisal]:
     return selectors.appraisal_search(request.user, branch=branch, year=year, status=status or "")
 
@@ -201,12 +202,12 @@ def appraisal_create(request: HttpRequest, payload: AppraisalIn) -> Status:
 
 
 @router.get("/appraisals/{appraisal_id}", response=AppraisalDetailOut, summary="民主评议详情")
-def appraisal_detail(request: HttpRequest, appraisal_id: int) -> Appraisal:
+def appraisal_detail(request: HttpRequest, appraisal_id: Id) -> Appraisal:
     return _detail(request, selectors.appraisal_get_for_user(request.user, appraisal_id))
 
 
 @router.post("/appraisals/{appraisal_id}/transitions", response=AppraisalDetailOut, summary="进入下一阶段")
-def appraisal_transition(request: HttpRequest, appraisal_id: int, payload: TransitionIn) -> Appraisal:
+def appraisal_transition(request: HttpRequest, appraisal_id: Id, payload: AppraisalTransitionIn) -> Appraisal:
     appraisal = selectors.appraisal_get_for_user(request.user, appraisal_id)
     services.appraisal_transition(actor=request.user, appraisal=appraisal, to_status=payload.to_status,
                                   on=payload.on)
@@ -215,14 +216,14 @@ def appraisal_transition(request: HttpRequest, appraisal_id: int, payload: Trans
 
 @router.get("/appraisals/{appraisal_id}/self-evaluations", response=list[SelfEvaluationOut],
             summary="个人自评（维护人员可见全部，党员可见本人）")
-def self_evaluation_list(request: HttpRequest, appraisal_id: int) -> list[SelfEvaluation]:
+def self_evaluation_list(request: HttpRequest, appraisal_id: Id) -> list[SelfEvaluation]:
     appraisal = selectors.appraisal_get_for_user(request.user, appraisal_id)
     return selectors.self_evaluations_for_user(request.user, appraisal)
 
 
 @router.put("/appraisals/{appraisal_id}/self-evaluations/{member_id}", response=SelfEvaluationOut,
             summary="提交或修改个人自评")
-def self_evaluation_put(request: HttpRequest, appraisal_id: int, member_id: int,
+def self_evaluation_put(request: HttpRequest, appraisal_id: Id, member_id: Id,
                         payload: SelfEvaluationIn) -> SelfEvaluation:
     appraisal = selectors.appraisal_get_for_user(request.user, appraisal_id)
     member = next((m for m in selectors.roster(appraisal) if m.pk == member_id), None)
@@ -233,7 +234,7 @@ def self_evaluation_put(request: HttpRequest, appraisal_id: int, member_id: int,
 
 
 @router.post("/appraisals/{appraisal_id}/ballots", response={201: BallotOut}, summary="投票（或录入纸质选票）")
-def ballot_create(request: HttpRequest, appraisal_id: int, payload: BallotIn) -> Status:
+def ballot_create(request: HttpRequest, appraisal_id: Id, payload: BallotIn) -> Status:
     appraisal = selectors.appraisal_get_for_user(request.user, appraisal_id)
     grades = _grades(payload.grades)
     if payload.paper:
@@ -246,7 +247,7 @@ def ballot_create(request: HttpRequest, appraisal_id: int, payload: BallotIn) ->
 
 
 @router.get("/appraisals/{appraisal_id}/tallies", response=list[TallyOut], summary="互评计票（互评结束后）")
-def tally_list(request: HttpRequest, appraisal_id: int) -> list[dict[str, Any]]:
+def tally_list(request: HttpRequest, appraisal_id: Id) -> list[dict[str, Any]]:
     appraisal = selectors.appraisal_get_for_user(request.user, appraisal_id)
     return [{"member_id": t.member.pk, "name": t.member.person.name, "excellent": t.excellent,
              "qualified": t.qualified, "basic": t.basic, "unqualified": t.unqualified, "total": t.total}
@@ -254,13 +255,13 @@ def tally_list(request: HttpRequest, appraisal_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/appraisals/{appraisal_id}/results", response=list[ResultOut], summary="评议结果（公布后党员可见）")
-def result_list(request: HttpRequest, appraisal_id: int) -> list[AppraisalResult]:
+def result_list(request: HttpRequest, appraisal_id: Id) -> list[AppraisalResult]:
     appraisal = selectors.appraisal_get_for_user(request.user, appraisal_id)
     return selectors.results_for_user(request.user, appraisal)
 
 
 @router.put("/appraisals/{appraisal_id}/results", response=list[ResultOut], summary="评定等次（替换全部评定）")
-def result_put(request: HttpRequest, appraisal_id: int, payload: ResultsIn) -> list[AppraisalResult]:
+def result_put(request: HttpRequest, appraisal_id: Id, payload: ResultsIn) -> list[AppraisalResult]:
     appraisal = selectors.appraisal_get_for_user(request.user, appraisal_id)
     services.result_determine(actor=request.user, appraisal=appraisal,
                               results=[services.ResultEntry(r.member_id, r.grade, r.note) for r in payload.results])

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from bianban.accounts.choices import Perm
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Id, Int32, Year
 from bianban.party.access import branch_get_for_user, require_branch
 from bianban.party.choices import Period
 from bianban.party.compliance import selectors, services
@@ -20,7 +21,7 @@ router = Router(tags=["党支部工作"])
 
 
 class GroupCellOut(Schema):
-    group_id: int
+    group_id: Id
     group: str
     due: int
     held: int
@@ -28,7 +29,7 @@ class GroupCellOut(Schema):
     reason: str
 
 
-class PeriodOut(Schema):
+class CompliancePeriodOut(Schema):
     index: int
     label: str
     start: date
@@ -49,7 +50,7 @@ class RuleReportOut(Schema):
     min_count: int
     per_group: bool
     source: str
-    periods: list[PeriodOut]
+    periods: list[CompliancePeriodOut]
 
 
 class ItemOut(Schema):
@@ -59,7 +60,7 @@ class ItemOut(Schema):
     label: str
     start: date
     end: date
-    group_id: int | None
+    group_id: Id | None
     group: str | None
     state: str
     due: int
@@ -74,8 +75,8 @@ class CoverageSummaryOut(Schema):
 
 
 class ComplianceOut(Schema):
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     today: date
     counts: dict[str, int]
     rules: list[RuleReportOut]
@@ -87,9 +88,9 @@ class ComplianceOut(Schema):
 class ExemptionOut(Schema):
     id: int
     rule: str
-    year: int
+    year: Year
     index: int
-    group_id: int | None
+    group_id: Id | None
     reason: str
 
     @staticmethod
@@ -97,7 +98,7 @@ class ExemptionOut(Schema):
         return obj.rule.code
 
 
-class RuleOut(Schema):
+class ComplianceRuleOut(Schema):
     code: str
     title: str
     activity_kind: str
@@ -110,33 +111,33 @@ class RuleOut(Schema):
 
 class RulePatch(Schema):
     enabled: bool | None = None
-    min_count: int | None = None
+    min_count: Int32 | None = None
     period: Period | None = None
     title: str | None = None
 
 
 class ExemptionIn(Schema):
-    year: int
-    index: int = Field(description="月份（1–12）、季度（1–4），按年度计的为1")
-    group_id: int | None = Field(None, description="只免除一个党小组（按党小组分别计的要求）")
+    year: Year
+    index: Int32 = Field(description="月份（1–12）、季度（1–4），按年度计的为1")
+    group_id: Id | None = Field(None, description="只免除一个党小组（按党小组分别计的要求）")
     reason: str
 
 
 @router.get("/branches/{branch_id}/compliance", response=ComplianceOut, summary="组织生活落实情况（年度）")
-def compliance(request: HttpRequest, branch_id: int, year: int | None = None) -> dict[str, Any]:
+def compliance(request: HttpRequest, branch_id: Id, year: Year | None = None) -> dict[str, Any]:
     branch = branch_get_for_user(request.user, branch_id, Perm.PARTY_VIEW)
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationFailed.on("year", "年度应为2000至2100之间的整数")
     return report_json(selectors.compliance_for_year(branch, year or timezone.localdate().year))
 
 
-@router.get("/branches/{branch_id}/compliance-rules", response=list[RuleOut], summary="组织生活要求")
-def rule_list(request: HttpRequest, branch_id: int) -> Any:
+@router.get("/branches/{branch_id}/compliance-rules", response=list[ComplianceRuleOut], summary="组织生活要求")
+def rule_list(request: HttpRequest, branch_id: Id) -> Any:
     return list(selectors.rules_of(branch_get_for_user(request.user, branch_id)))
 
 
-@router.patch("/branches/{branch_id}/compliance-rules/{code}", response=RuleOut, summary="设置组织生活要求")
-def rule_update(request: HttpRequest, branch_id: int, code: str, payload: RulePatch) -> Any:
+@router.patch("/branches/{branch_id}/compliance-rules/{code}", response=ComplianceRuleOut, summary="设置组织生活要求")
+def rule_update(request: HttpRequest, branch_id: Id, code: str, payload: RulePatch) -> Any:
     branch = branch_get_for_user(request.user, branch_id)
     rule = selectors.rule_get(branch, code)
     given = payload.dict(exclude_unset=True)
@@ -148,7 +149,7 @@ def rule_update(request: HttpRequest, branch_id: int, code: str, payload: RulePa
 
 @router.post("/branches/{branch_id}/compliance-rules/{code}/exemptions", response={201: ExemptionOut},
              summary="免除某一期")
-def exemption_create(request: HttpRequest, branch_id: int, code: str, payload: ExemptionIn) -> Status:
+def exemption_create(request: HttpRequest, branch_id: Id, code: str, payload: ExemptionIn) -> Status:
     branch = branch_get_for_user(request.user, branch_id)
     rule = selectors.rule_get(branch, code)
     require_branch(request.user, branch)  # 403 before saying anything about the group
@@ -164,7 +165,7 @@ def exemption_create(request: HttpRequest, branch_id: int, code: str, payload: E
 
 @router.delete("/branches/{branch_id}/compliance-rules/{code}/exemptions/{exemption_id}", response={204: None},
                summary="撤销免除")
-def exemption_delete(request: HttpRequest, branch_id: int, code: str, exemption_id: int) -> Status:
+def exemption_delete(request: HttpRequest, branch_id: Id, code: str, exemption_id: Id) -> Status:
     branch = branch_get_for_user(request.user, branch_id)
     exemption = selectors.exemption_get(branch, exemption_id)
     if exemption.rule.code != code:

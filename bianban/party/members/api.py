@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Id, Int32, Pagination, Year
 from bianban.party.access import branch_get_for_user, branches_for_user
 from bianban.party.choices import CommitteeRole, LeaveReason, MemberCategory, MemberStatus
 from bianban.party.members import selectors, services
@@ -32,7 +33,7 @@ class BranchOut(Schema):
     id: int
     name: str
     code: str
-    unit_id: int
+    unit_id: Id
     unit_name: str = Field(alias="unit.name")
     parent_committee: str
     founded_on: date
@@ -43,26 +44,26 @@ class BranchOut(Schema):
 class BranchIn(Schema):
     name: str
     code: str = Field(description="简短代码，小写字母、数字、下划线、连字符")
-    unit_id: int
+    unit_id: Id
     parent_committee: str
     founded_on: date
-    term_years: int | None = Field(None, description="支委会每届任期（3–5年），不填按系统默认")
+    term_years: Int32 | None = Field(None, description="支委会每届任期（3–5年），不填按系统默认")
 
 
 class BranchPatch(Schema):
     name: str | None = None
     code: str | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     parent_committee: str | None = None
     founded_on: date | None = None
-    term_years: int | None = None
+    term_years: Int32 | None = None
 
 
 class SeatOut(Schema):
     id: int
     role: str
     role_label: str
-    member_id: int
+    member_id: Id
     name: str = Field(alias="member.person.name")
     since: date
     until: date | None
@@ -84,7 +85,7 @@ class TermOut(Schema):
     closed_on: date | None
 
 
-class ReminderOut(Schema):
+class TermReminderOut(Schema):
     date: date
     ends_on: date
     months: int
@@ -95,18 +96,18 @@ class ReminderOut(Schema):
 class CommitteeOut(Schema):
     term: TermOut | None
     seats: list[SeatOut]
-    reminder: ReminderOut | None
+    reminder: TermReminderOut | None
 
 
 class MemberOut(Schema):
     id: int
-    branch_id: int
-    person_id: int
+    branch_id: Id
+    person_id: Id
     name: str = Field(alias="person.name")
     status: str
     status_label: str
     category: str
-    group_id: int | None
+    group_id: Id | None
     admitted_on: date
     probation_ends_on: date | None
     probation_extended: bool
@@ -119,7 +120,7 @@ class MemberOut(Schema):
     left_to: str
     is_mobile: bool
     note: str
-    user_id: int | None
+    user_id: Id | None
 
     @staticmethod
     def resolve_status_label(obj: Member) -> str:
@@ -132,15 +133,15 @@ class MemberOut(Schema):
 
 class MemberIn(Schema):
     mode: Literal["admit", "transfer_in"] = Field(description="admit: 接收预备党员；transfer_in: 组织关系转入")
-    branch_id: int
-    person_id: int
+    branch_id: Id
+    person_id: Id
     admitted_on: date = Field(description="入党日期（支部大会接收为预备党员之日）")
     status: MemberStatus = Field(MemberStatus.PROBATIONARY, description="转入时的党员身份；接收时总是预备党员")
     full_on: date | None = None
     probation_ends_on: date | None = None
     joined_on: date | None = Field(None, description="转入本支部日期（转入必填）")
     joined_from: str = ""
-    group_id: int | None = None
+    group_id: Id | None = None
     category: MemberCategory = MemberCategory.EMPLOYED
     is_mobile: bool = False
     note: str = ""
@@ -148,7 +149,7 @@ class MemberIn(Schema):
 
 
 class MemberPatch(Schema):
-    group_id: int | None = None
+    group_id: Id | None = None
     category: MemberCategory | None = None
     is_mobile: bool | None = None
     joined_from: str | None = None
@@ -161,7 +162,7 @@ class MakeFullIn(Schema):
 
 
 class ExtendIn(Schema):
-    months: int = Field(description="延长的月数（6–12）")
+    months: Int32 = Field(description="延长的月数（6–12）")
     reason: str = ""
 
 
@@ -172,7 +173,7 @@ class LeaveIn(Schema):
 
 
 class YearOut(Schema):
-    year: int
+    year: Year
     activities: int
     present: int
     leave: int
@@ -187,14 +188,14 @@ class YearOut(Schema):
 
 class TermIn(Schema):
     elected_on: date
-    number: int | None = None
-    years: int | None = None
+    number: Int32 | None = None
+    years: Int32 | None = None
     appointed: bool = False
     document_no: str = ""
 
 
 class SeatIn(Schema):
-    member_id: int
+    member_id: Id
     role: CommitteeRole
     since: date
 
@@ -207,7 +208,7 @@ class SeatEndIn(Schema):
 # --- lookups -----------------------------------------------------------------------------------------------------
 
 
-def _group(branch: Branch, group_id: int | None) -> PartyGroup | None:
+def _group(branch: Branch, group_id: Id | None) -> PartyGroup | None:
     if group_id is None:
         return None
     group = PartyGroup.objects.filter(pk=group_id, branch=branch).first()
@@ -235,7 +236,7 @@ def _committee(branch: Branch) -> dict[str, Any]:
 
 
 @router.get("/branches", response=list[BranchOut], summary="查询党支部")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def branch_list(request: HttpRequest) -> QuerySet[Branch]:
     return branches_for_user(request.user).order_by("name")
 
@@ -251,12 +252,12 @@ def branch_create(request: HttpRequest, payload: BranchIn) -> Status:
 
 
 @router.get("/branches/{branch_id}", response=BranchOut, summary="党支部详情")
-def branch_detail(request: HttpRequest, branch_id: int) -> Branch:
+def branch_detail(request: HttpRequest, branch_id: Id) -> Branch:
     return branch_get_for_user(request.user, branch_id)
 
 
 @router.patch("/branches/{branch_id}", response=BranchOut, summary="修改党支部信息")
-def branch_update(request: HttpRequest, branch_id: int, payload: BranchPatch) -> Branch:
+def branch_update(request: HttpRequest, branch_id: Id, payload: BranchPatch) -> Branch:
     branch = branch_get_for_user(request.user, branch_id)
     given = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     if "unit_id" in given:
@@ -266,18 +267,18 @@ def branch_update(request: HttpRequest, branch_id: int, payload: BranchPatch) ->
 
 
 @router.get("/branches/{branch_id}/committee", response=CommitteeOut, summary="现任支委会及换届提醒")
-def branch_committee(request: HttpRequest, branch_id: int) -> dict[str, Any]:
+def branch_committee(request: HttpRequest, branch_id: Id) -> dict[str, Any]:
     return _committee(branch_get_for_user(request.user, branch_id))
 
 
 @router.post("/branches/{branch_id}/terms", response={201: TermOut}, summary="换届选举")
-def term_elect(request: HttpRequest, branch_id: int, payload: TermIn) -> Status:
+def term_elect(request: HttpRequest, branch_id: Id, payload: TermIn) -> Status:
     branch = branch_get_for_user(request.user, branch_id)
     return Status(201, services.term_elect(actor=request.user, branch=branch, **payload.dict()))
 
 
 @router.post("/branches/{branch_id}/seats", response={201: SeatOut}, summary="登记现任支委会职务")
-def seat_assign(request: HttpRequest, branch_id: int, payload: SeatIn) -> Status:
+def seat_assign(request: HttpRequest, branch_id: Id, payload: SeatIn) -> Status:
     branch = branch_get_for_user(request.user, branch_id)
     term = CommitteeTerm.objects.filter(branch=branch, closed_on__isnull=True).first()
     if term is None:
@@ -290,7 +291,7 @@ def seat_assign(request: HttpRequest, branch_id: int, payload: SeatIn) -> Status
 
 
 @router.post("/branches/{branch_id}/seats/{seat_id}/end", response=SeatOut, summary="支委会职务离任")
-def seat_end(request: HttpRequest, branch_id: int, seat_id: int, payload: SeatEndIn) -> CommitteeMember:
+def seat_end(request: HttpRequest, branch_id: Id, seat_id: Id, payload: SeatEndIn) -> CommitteeMember:
     seat = selectors.seat_get_for_user(request.user, seat_id)
     if seat.term.branch_id != branch_id:
         raise NotFound("支委会职务不存在或无权访问")
@@ -301,9 +302,9 @@ def seat_end(request: HttpRequest, branch_id: int, seat_id: int, payload: SeatEn
 
 
 @router.get("/members", response=list[MemberOut], summary="查询党员")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def member_list(request: HttpRequest, branch: int | None = None, status: MemberStatus | None = None,
-                group: int | None = None, current: bool | None = True, mobile: bool | None = None,
+@paginate(Pagination)
+def member_list(request: HttpRequest, branch: Id | None = None, status: MemberStatus | None = None,
+                group: Id | None = None, current: bool | None = True, mobile: bool | None = None,
                 q: str = "") -> QuerySet[Member]:
     return selectors.member_search(request.user, branch=branch, status=status or "", group=group, current=current,
                                    mobile=mobile, q=q)
@@ -328,12 +329,12 @@ def member_create(request: HttpRequest, payload: MemberIn) -> Status:
 
 
 @router.get("/members/{member_id}", response=MemberOut, summary="党员详情")
-def member_detail(request: HttpRequest, member_id: int) -> Member:
+def member_detail(request: HttpRequest, member_id: Id) -> Member:
     return selectors.member_get_for_user(request.user, member_id)
 
 
 @router.patch("/members/{member_id}", response=MemberOut, summary="修改党员信息")
-def member_update(request: HttpRequest, member_id: int, payload: MemberPatch) -> Member:
+def member_update(request: HttpRequest, member_id: Id, payload: MemberPatch) -> Member:
     member = selectors.member_get_for_user(request.user, member_id)
     given = payload.dict(exclude_unset=True)
     if "group_id" in given:
@@ -346,21 +347,21 @@ def member_update(request: HttpRequest, member_id: int, payload: MemberPatch) ->
 
 
 @router.post("/members/{member_id}/make-full", response=MemberOut, summary="预备党员转正")
-def member_make_full(request: HttpRequest, member_id: int, payload: MakeFullIn) -> Member:
+def member_make_full(request: HttpRequest, member_id: Id, payload: MakeFullIn) -> Member:
     member = selectors.member_get_for_user(request.user, member_id)
     services.member_make_full(actor=request.user, member=member, on=payload.on)
     return selectors.member_get_for_user(request.user, member_id)
 
 
 @router.post("/members/{member_id}/extend-probation", response=MemberOut, summary="延长预备期")
-def member_extend_probation(request: HttpRequest, member_id: int, payload: ExtendIn) -> Member:
+def member_extend_probation(request: HttpRequest, member_id: Id, payload: ExtendIn) -> Member:
     member = selectors.member_get_for_user(request.user, member_id)
     services.member_extend_probation(actor=request.user, member=member, months=payload.months, reason=payload.reason)
     return selectors.member_get_for_user(request.user, member_id)
 
 
 @router.post("/members/{member_id}/leave", response=MemberOut, summary="组织关系转出或离开本支部")
-def member_leave(request: HttpRequest, member_id: int, payload: LeaveIn) -> Member:
+def member_leave(request: HttpRequest, member_id: Id, payload: LeaveIn) -> Member:
     member = selectors.member_get_for_user(request.user, member_id)
     services.member_leave(actor=request.user, member=member, on=payload.on, reason=payload.reason,
                           destination=payload.destination)
@@ -368,6 +369,6 @@ def member_leave(request: HttpRequest, member_id: int, payload: LeaveIn) -> Memb
 
 
 @router.get("/members/{member_id}/year", response=YearOut, summary="党员年度情况（出勤、谈话、学时、评议）")
-def member_year(request: HttpRequest, member_id: int, year: int | None = None) -> dict[str, Any]:
+def member_year(request: HttpRequest, member_id: Id, year: Year | None = None) -> dict[str, Any]:
     member = selectors.member_get_for_user(request.user, member_id)
     return selectors.member_year_summary(member, year or timezone.localdate().year)

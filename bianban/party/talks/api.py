@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.accounts.choices import Perm
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.params import Id, Limit, Offset, Pagination, Year
 from bianban.ledger.choices import ProblemCategory
 from bianban.party.access import branch_get_for_user
 from bianban.party.choices import TalkKind
@@ -29,7 +30,7 @@ MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 class TalkOut(Schema):
     id: int
-    branch_id: int
+    branch_id: Id
     kind: str
     kind_label: str
     held_on: date
@@ -40,7 +41,7 @@ class TalkOut(Schema):
     talker: MemberRef | None
     talked_to: list[MemberRef]
     person_times: int = Field(description="人次：谈话对象人数")
-    problem_id: int | None
+    problem_id: Id | None
 
     @staticmethod
     def resolve_kind_label(obj: Talk) -> str:
@@ -59,23 +60,23 @@ class TalkOut(Schema):
         return len(selectors.talk_roles(obj)[1])
 
 
-class ProblemIn(Schema):
+class TalkProblemIn(Schema):
     title: str = Field(description="问题（简述）")
     description: str = ""
     category: ProblemCategory = ProblemCategory.PARTY
 
 
 class TalkIn(Schema):
-    branch_id: int
+    branch_id: Id
     kind: TalkKind
     held_on: date
     topic: str
     place: str = ""
     summary: str = ""
     follow_up: str = ""
-    talker_id: int | None = Field(None, description="谈话人（党员id）")
-    talked_to_ids: list[int] = Field(default_factory=list, description="谈话对象（党员id，可多人）")
-    problem: ProblemIn | None = Field(None, description="谈话中发现的问题：填写则在谈话保存后登记到问题台账")
+    talker_id: Id | None = Field(None, description="谈话人（党员id）")
+    talked_to_ids: list[Id] = Field(default_factory=list, description="谈话对象（党员id，可多人）")
+    problem: TalkProblemIn | None = Field(None, description="谈话中发现的问题：填写则在谈话保存后登记到问题台账")
 
 
 class TalkPatch(Schema):
@@ -85,8 +86,8 @@ class TalkPatch(Schema):
     place: str | None = None
     summary: str | None = None
     follow_up: str | None = None
-    talker_id: int | None = None
-    talked_to_ids: list[int] | None = None
+    talker_id: Id | None = None
+    talked_to_ids: list[Id] | None = None
 
 
 def _members(branch: Branch, ids: Sequence[int], field: str) -> list[Member]:
@@ -98,7 +99,7 @@ def _members(branch: Branch, ids: Sequence[int], field: str) -> list[Member]:
     return [found[i] for i in ids]
 
 
-def _talker(branch: Branch, talker_id: int | None) -> Member | None:
+def _talker(branch: Branch, talker_id: Id | None) -> Member | None:
     return None if talker_id is None else _members(branch, [talker_id], "talker_id")[0]
 
 
@@ -107,9 +108,9 @@ def _fresh(request: HttpRequest, pk: int) -> Talk:
 
 
 @router.get("/talks", response=list[TalkOut], summary="查询谈话记录")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def talk_list(request: HttpRequest, branch: int | None = None, kind: TalkKind | None = None, year: int | None = None,
-              member: int | None = None) -> QuerySet[Talk]:
+@paginate(Pagination)
+def talk_list(request: HttpRequest, branch: Id | None = None, kind: TalkKind | None = None, year: Year | None = None,
+              member: Id | None = None) -> QuerySet[Talk]:
     return selectors.talks_for_user(request.user, branch=branch, kind=kind or "", year=year,
                                     member=member).order_by("-held_on", "-pk")
 
@@ -129,12 +130,12 @@ def talk_create(request: HttpRequest, payload: TalkIn) -> Status:
 
 
 @router.get("/talks/{talk_id}", response=TalkOut, summary="谈话记录详情")
-def talk_detail(request: HttpRequest, talk_id: int) -> Talk:
+def talk_detail(request: HttpRequest, talk_id: Id) -> Talk:
     return _fresh(request, talk_id)
 
 
 @router.patch("/talks/{talk_id}", response=TalkOut, summary="修改谈话记录")
-def talk_update(request: HttpRequest, talk_id: int, payload: TalkPatch) -> Talk:
+def talk_update(request: HttpRequest, talk_id: Id, payload: TalkPatch) -> Talk:
     talk = selectors.talk_get_for_user(request.user, talk_id)
     given: dict[str, Any] = payload.dict(exclude_unset=True)
     if "talker_id" in given:
@@ -168,8 +169,8 @@ class CategoryOut(Schema):
 
 
 class CoverageOut(Schema):
-    branch_id: int
-    year: int
+    branch_id: Id
+    year: Year
     members: list[CoverageMemberOut]
     required: int = Field(description="应谈话的党员对数")
     covered: int = Field(description="已谈话的党员对数")
@@ -180,13 +181,13 @@ class CoverageOut(Schema):
 
 
 @router.get("/branches/{branch_id}/talk-coverage", response=CoverageOut, summary="谈心谈话覆盖情况（条例第十九条）")
-def talk_coverage(request: HttpRequest, branch_id: int, year: int | None = None, limit: int = 100,
-                  offset: int = 0) -> dict[str, Any]:
+def talk_coverage(request: HttpRequest, branch_id: Id, year: Year | None = None, limit: Limit = 100,
+                  offset: Offset = 0) -> dict[str, Any]:
     branch = branch_get_for_user(request.user, branch_id, Perm.PARTY_VIEW)
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationFailed.on("year", "年度应为2000至2100之间的整数")
     year = year or timezone.localdate().year
-    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    limit = min(limit, MAX_LIMIT)
     coverage = selectors.talk_coverage(branch, year)
     return {
         "branch_id": branch.pk, "year": year, "required": coverage.required, "covered": coverage.covered,

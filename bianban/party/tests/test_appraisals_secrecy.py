@@ -3,22 +3,19 @@ they gave, and real threads (SQLite WAL/IMMEDIATE, or PostgreSQL row locks) neit
 vote twice nor let two secretaries both move the appraisal on."""
 
 import json
-import threading
-from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection
 
-from bianban.core.exceptions import Conflict, ValidationFailed
 from bianban.core.models import AuditEvent
 from bianban.party.appraisals import services
 from bianban.party.choices import AppraisalGrade, AppraisalStatus
 from bianban.party.models import Appraisal, AppraisalTally, AppraisalVoter
 from bianban.party.tests import appraisals_fixtures as fx
 from bianban.party.tests.appraisals_fixtures import E, U, ballot_of, grades_for
+from bianban.testing import race
 
 appraisal, voting, voters, closed = fx.appraisal, fx.voting, fx.voters, fx.closed
 
@@ -76,39 +73,12 @@ def test_a_paper_ballot_names_no_voter_and_no_grade(voting: Appraisal, branch: S
 # --- real threads --------------------------------------------------------------------------------------------------
 
 
-def _race(calls: list[Callable[[], Any]]) -> list[str]:
-    """Run the calls at the same moment, each in its own thread and connection; their outcomes, sorted."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("ok")
-        except Conflict:
-            outcomes.append("conflict")
-        except ValidationFailed as exc:
-            outcomes.append(exc.message)
-        except Exception as exc:
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sorted(outcomes)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_secretaries_closing_voting_at_once_one_wins_the_other_conflicts(
         voting: Appraisal, branch: SimpleNamespace, voters: dict[int, Any]) -> None:
     services.ballot_cast(actor=voters[branch.full[0].pk], appraisal=voting, grades=ballot_of(0, branch.members))
     copies = [Appraisal.objects.get(pk=voting.pk) for _ in range(2)]
-    outcomes = _race([lambda a=a: services.appraisal_transition(
+    outcomes = race(*[lambda a=a: services.appraisal_transition(
         actor=branch.users.secretary, appraisal=a, to_status=AppraisalStatus.CLOSED) for a in copies])
     assert outcomes == ["conflict", "ok"]
     assert Appraisal.objects.get(pk=voting.pk).status == AppraisalStatus.CLOSED
@@ -118,7 +88,7 @@ def test_two_secretaries_closing_voting_at_once_one_wins_the_other_conflicts(
 @pytest.mark.django_db(transaction=True)
 def test_a_double_submitted_ballot_counts_once(voting: Appraisal, branch: SimpleNamespace) -> None:
     ballot = grades_for(branch.members, skip=branch.full[6])
-    outcomes = _race([lambda: services.ballot_cast(actor=branch.users.member, appraisal=voting, grades=ballot)] * 2)
+    outcomes = race(*[lambda: services.ballot_cast(actor=branch.users.member, appraisal=voting, grades=ballot)] * 2)
     assert outcomes == ["ok", "您已提交互评票，不能重复投票"]
     assert AppraisalVoter.objects.count() == 1
     assert AppraisalTally.objects.get(appraisal=voting, member=branch.full[0]).qualified == 1
@@ -130,7 +100,7 @@ def test_seven_members_voting_at_once_lose_no_ballot(voting: Appraisal, branch: 
     calls = [lambda i=i, m=m: services.ballot_cast(actor=voters[m.pk], appraisal=voting,
                                                    grades=ballot_of(i, branch.members))
              for i, m in enumerate(branch.full)]
-    assert _race(calls) == ["ok"] * 7
+    assert race(*calls) == ["ok"] * 7
     tallies = {t.member_id: t for t in AppraisalTally.objects.filter(appraisal=voting)}
     assert tallies[branch.full[1].pk].excellent == 6
     assert (tallies[branch.full[2].pk].excellent, tallies[branch.full[2].pk].qualified) == (3, 3)
@@ -141,7 +111,7 @@ def test_seven_members_voting_at_once_lose_no_ballot(voting: Appraisal, branch: 
 def test_a_ballot_racing_the_close_is_either_counted_or_refused_never_half_written(
         voting: Appraisal, branch: SimpleNamespace, voters: dict[int, Any]) -> None:
     services.ballot_cast(actor=voters[branch.full[0].pk], appraisal=voting, grades=ballot_of(0, branch.members))
-    outcomes = _race([
+    outcomes = race(*[
         lambda: services.appraisal_transition(actor=branch.users.secretary, appraisal=voting,
                                               to_status=AppraisalStatus.CLOSED),
         lambda: services.ballot_cast(actor=voters[branch.full[3].pk], appraisal=voting,

@@ -32,6 +32,8 @@ def test_the_report_is_served_as_json(branch: Any, api_for: Any, add_activity: A
     assert body["talk_coverage"]["required"] == talk_coverage(branch.branch, LAST_YEAR).required > 0
     assert body["counts"]["overdue"] > 0
     bad = api_for(branch.users.member).get(f"/api/v1/branches/{branch.branch.pk}/compliance", {"year": 0})
+    assert bad.status_code == 422 and bad.json()["details"] == {"year": ["应不小于1900"]}
+    bad = api_for(branch.users.member).get(f"/api/v1/branches/{branch.branch.pk}/compliance", {"year": 1950})
     assert bad.status_code == 422 and bad.json()["details"] == {"year": ["年度应为2000至2100之间的整数"]}
 
 

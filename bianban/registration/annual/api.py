@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.accounts.choices import Perm
+from bianban.core.params import Id, Int32, Pagination, Year
 from bianban.registration.annual import selectors, services
 from bianban.registration.models import AnnualReport
 from bianban.registration.registrations.selectors import registration_get_for_user
@@ -25,10 +26,10 @@ Amount = Decimal | str | None
 
 class ReportOut(Schema):
     id: int
-    registration_id: int
-    unit_id: int
+    registration_id: Id
+    unit_id: Id
     name: str = Field(description="事业单位名称")
-    year: int
+    year: Year
     status: str
     status_label: str
     business_activities: str
@@ -63,8 +64,8 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    registration_id: int
-    year: int
+    registration_id: Id
+    year: Year
 
 
 class ReportPatch(Schema):
@@ -73,7 +74,7 @@ class ReportPatch(Schema):
     net_assets_end: Amount = None
     revenue: Amount = None
     expenditure: Amount = None
-    staff_count: int | None = None
+    staff_count: Int32 | None = None
     online_name: str | None = None
     change_compliance: str | None = None
     performance: str | None = None
@@ -88,11 +89,11 @@ class ReturnIn(Schema):
 
 
 class StatusRowOut(Schema):
-    registration_id: int
-    unit_id: int
+    registration_id: Id
+    unit_id: Id
     name: str
-    sponsor_id: int
-    report_id: int | None
+    sponsor_id: Id
+    report_id: Id | None
     state: str = Field(description="missing 未填报 / draft / submitted / sponsor_approved / published / returned")
     state_label: str
     due_on: date
@@ -102,13 +103,13 @@ class StatusRowOut(Schema):
 
 
 class StatusOut(Schema):
-    year: int
+    year: Year
     due_on: date
     counts: dict[str, int]
     rows: list[StatusRowOut]
 
 
-def _report(request: HttpRequest, report_id: int) -> AnnualReport:
+def _report(request: HttpRequest, report_id: Id) -> AnnualReport:
     return selectors.annual_report_get_for_user(request.user, report_id)
 
 
@@ -122,7 +123,7 @@ def _row(row: selectors.StatusRow) -> dict[str, Any]:
 
 # /status before /{id}, and the id typed as int, so "status" never reaches the detail route.
 @router.get("/annual-reports/status", response=StatusOut, summary="年度报告报送情况（含逾期标记）")
-def status_list(request: HttpRequest, year: int | None = None, state: str = "", sponsor: int | None = None,
+def status_list(request: HttpRequest, year: Year | None = None, state: str = "", sponsor: Id | None = None,
                 late: bool = False) -> dict[str, Any]:
     today = timezone.localdate()
     year = year or selectors.default_year(today)
@@ -132,9 +133,9 @@ def status_list(request: HttpRequest, year: int | None = None, state: str = "", 
 
 
 @router.get("/annual-reports", response=list[ReportOut], summary="查询年度报告")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def report_list(request: HttpRequest, year: int | None = None, status: str = "",
-                registration: int | None = None) -> QuerySet[AnnualReport]:
+@paginate(Pagination)
+def report_list(request: HttpRequest, year: Year | None = None, status: str = "",
+                registration: Id | None = None) -> QuerySet[AnnualReport]:
     return selectors.annual_reports_for_user(request.user, year=year, status=status, registration=registration)
 
 
@@ -146,36 +147,36 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status:
 
 
 @router.get("/annual-reports/{int:report_id}", response=ReportOut, summary="年度报告详情")
-def report_detail(request: HttpRequest, report_id: int) -> AnnualReport:
+def report_detail(request: HttpRequest, report_id: Id) -> AnnualReport:
     return _report(request, report_id)
 
 
 @router.patch("/annual-reports/{int:report_id}", response=ReportOut, summary="填写、修改年度报告内容")
-def report_update(request: HttpRequest, report_id: int, payload: ReportPatch) -> AnnualReport:
+def report_update(request: HttpRequest, report_id: Id, payload: ReportPatch) -> AnnualReport:
     services.annual_report_update(actor=request.user, report=_report(request, report_id),
                                   **payload.dict(exclude_unset=True))
     return _report(request, report_id)
 
 
 @router.post("/annual-reports/{int:report_id}/submit", response=ReportOut, summary="提交举办单位审查")
-def report_submit(request: HttpRequest, report_id: int) -> AnnualReport:
+def report_submit(request: HttpRequest, report_id: Id) -> AnnualReport:
     services.annual_report_submit(actor=request.user, report=_report(request, report_id))
     return _report(request, report_id)
 
 
 @router.post("/annual-reports/{int:report_id}/sponsor-approve", response=ReportOut, summary="举办单位审查通过")
-def report_sponsor_approve(request: HttpRequest, report_id: int) -> AnnualReport:
+def report_sponsor_approve(request: HttpRequest, report_id: Id) -> AnnualReport:
     services.annual_report_sponsor_approve(actor=request.user, report=_report(request, report_id))
     return _report(request, report_id)
 
 
 @router.post("/annual-reports/{int:report_id}/publish", response=ReportOut, summary="登记机关审查通过并公示")
-def report_publish(request: HttpRequest, report_id: int) -> AnnualReport:
+def report_publish(request: HttpRequest, report_id: Id) -> AnnualReport:
     services.annual_report_publish(actor=request.user, report=_report(request, report_id))
     return _report(request, report_id)
 
 
 @router.post("/annual-reports/{int:report_id}/return", response=ReportOut, summary="退回单位修改")
-def report_return(request: HttpRequest, report_id: int, payload: ReturnIn) -> AnnualReport:
+def report_return(request: HttpRequest, report_id: Id, payload: ReturnIn) -> AnnualReport:
     services.annual_report_return(actor=request.user, report=_report(request, report_id), reason=payload.reason)
     return _report(request, report_id)

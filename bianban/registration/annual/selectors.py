@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import restrict
-from bianban.core.exceptions import NotFound
+from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.registration import deadlines
 from bianban.registration.choices import AnnualReportStatus, RegistrationStatus
 from bianban.registration.models import AnnualReport, Registration
+from bianban.registration.registrations.selectors import in_id_range
 
 S = AnnualReportStatus
 MISSING = "missing"
@@ -29,17 +30,15 @@ MISSING = "missing"
 STATE_CHOICES = [(MISSING, "未填报"), *S.choices]
 STATE_LABELS = dict(STATE_CHOICES)
 NOT_SUBMITTED = (MISSING, S.DRAFT, S.RETURNED)
+# The earliest year the status list accepts (a year from a query string outside [MIN_YEAR, this year] is refused
+# with a message rather than overflowing the date arithmetic).
+MIN_YEAR = 1900
 
 
-def due_on(year: int) -> date:
-    """The last day to report on `year` (31 March of year + 1, domain.md §3.4; setting ANNUAL_REPORT_DUE)."""
-    month, day = settings.BIANBAN["REGISTRATION"]["ANNUAL_REPORT_DUE"]
-    return date(year + 1, month, day)
-
-
-def last_due_year(today: date) -> int:
-    """The latest year whose report was due by `today` (before 1 April: the year before last)."""
-    return today.year - 1 if today > due_on(today.year - 1) else today.year - 2
+# The last day to report on a year (31 March of year + 1, domain.md §3.4; setting ANNUAL_REPORT_DUE) and the
+# latest year already due: one definition, in deadlines.py.
+due_on = deadlines.annual_report_due
+last_due_year = deadlines.last_due_year
 
 
 def annual_reports_for_user(user: Any, *, year: int | None = None, status: str = "", registration: int | None = None,
@@ -52,7 +51,7 @@ def annual_reports_for_user(user: Any, *, year: int | None = None, status: str =
     if status:
         qs = qs.filter(status=status) if status in S.values else qs.none()
     if registration:
-        qs = qs.filter(registration_id=registration)
+        qs = qs.filter(registration_id=registration) if in_id_range(registration) else qs.none()
     return qs.order_by("-year", "registration__name", "pk")
 
 
@@ -98,9 +97,11 @@ def annual_status_list(user: Any, year: int, today: date, *, state: str = "", sp
                        late_only: bool = False, q: str = "") -> tuple[list[StatusRow], dict[str, int]]:
     """Every registration the user may see that reports on `year`, with its report and state, filtered; and the
     counts per state (plus "late" and "total") of the unfiltered list, for the badges at the top."""
+    if not MIN_YEAR <= year <= today.year:
+        raise ValidationFailed.on("year", f"报告年度应在{MIN_YEAR}年至{today.year}年之间")
     registrations = restrict(Registration.objects.filter(owing(year)), user, Perm.UNITS_VIEW, prefix="unit__")
     if sponsor:
-        registrations = registrations.filter(sponsor_id=sponsor)
+        registrations = registrations.filter(sponsor_id=sponsor) if in_id_range(sponsor) else registrations.none()
     q = (q or "").strip()
     if q:
         registrations = registrations.filter(Q(name__icontains=q) | Q(uscc__icontains=q.upper())

@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Id, Pagination
 from bianban.registration.choices import FilingKind, FilingStatus
 from bianban.registration.filings import checklists, selectors, services
 from bianban.registration.models import Filing, FilingEvent
@@ -36,9 +37,9 @@ class MaterialOut(Schema):
 
 class FilingOut(Schema):
     id: int
-    unit_id: int
+    unit_id: Id
     unit_name: str
-    registration_id: int | None
+    registration_id: Id | None
     kind: str
     kind_label: str
     status: str
@@ -111,8 +112,8 @@ class FilingDetailOut(FilingOut):
 
 class FilingIn(Schema):
     kind: FilingKind
-    unit_id: int | None = Field(None, description="设立：尚未登记的事业单位id")
-    registration_id: int | None = Field(None, description="变更、注销：登记id")
+    unit_id: Id | None = Field(None, description="设立：尚未登记的事业单位id")
+    registration_id: Id | None = Field(None, description="变更、注销：登记id")
     proposed: dict[str, Any] = Field(default_factory=dict,
                                      description="设立：name、purpose、address、legal_representative、capital、"
                                                  "funding_source、sponsor（单位id）、uscc（可在核准时填写）等")
@@ -125,7 +126,7 @@ class FilingIn(Schema):
     note: str = ""
 
 
-class TransitionIn(Schema):
+class FilingTransitionIn(Schema):
     to_status: FilingStatus
     on: date
     expected_status: FilingStatus | None = Field(None, description="客户端看到的状态；已变化则返回409")
@@ -146,9 +147,9 @@ def _required(field: str, message: str) -> ValidationFailed:
 
 
 @router.get("/filings", response=list[FilingOut], summary="查询登记申请")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def filing_list(request: HttpRequest, kind: str = "", status: str = "", overdue: bool = False, q: str = "",
-                registration: int | None = None) -> QuerySet[Filing]:
+                registration: Id | None = None) -> QuerySet[Filing]:
     """`status` 可为 pending（待申请）；`overdue=true`：已过下一法定期限。"""
     return selectors.filings_for_user(request.user, kind=kind, status=status, overdue=overdue, q=q,
                                       registration=registration)
@@ -190,12 +191,12 @@ def filing_create(request: HttpRequest, payload: FilingIn) -> Status:
 
 
 @router.get("/filings/{int:filing_id}", response=FilingDetailOut, summary="登记申请详情（含办理过程）")
-def filing_detail(request: HttpRequest, filing_id: int) -> Filing:
+def filing_detail(request: HttpRequest, filing_id: Id) -> Filing:
     return selectors.filing_get_for_user(request.user, filing_id)
 
 
 @router.post("/filings/{int:filing_id}/transitions", response=FilingDetailOut, summary="记录办理步骤")
-def filing_transition(request: HttpRequest, filing_id: int, payload: TransitionIn) -> Filing:
+def filing_transition(request: HttpRequest, filing_id: Id, payload: FilingTransitionIn) -> Filing:
     filing = selectors.filing_get_for_user(request.user, filing_id)
     data = payload.dict()
     data["expected_status"] = data["expected_status"] or None
@@ -204,7 +205,7 @@ def filing_transition(request: HttpRequest, filing_id: int, payload: TransitionI
 
 
 @router.patch("/filings/{int:filing_id}/materials", response=FilingDetailOut, summary="勾选已提交材料")
-def filing_materials(request: HttpRequest, filing_id: int, payload: MaterialsIn) -> Filing:
+def filing_materials(request: HttpRequest, filing_id: Id, payload: MaterialsIn) -> Filing:
     filing = selectors.filing_get_for_user(request.user, filing_id)
     services.filing_materials_set(actor=request.user, filing=filing, materials=payload.materials)
     return selectors.filing_get_for_user(request.user, filing_id)

@@ -14,6 +14,7 @@ from bianban.core.exceptions import NotFound
 from bianban.registration import deadlines
 from bianban.registration.choices import ChangeItem, FilingKind, FilingStatus
 from bianban.registration.models import Filing
+from bianban.registration.registrations.selectors import in_id_range
 
 S = FilingStatus
 # Where a legal clock runs: before the application (变更 待申请, 注销 after 清算) and while the authority decides.
@@ -78,9 +79,9 @@ def filings_for_user(
     elif status:
         qs = qs.filter(status=status) if status in S.values else qs.none()
     if registration:
-        qs = qs.filter(registration=registration)
+        qs = qs.filter(registration=registration) if in_id_range(registration) else qs.none()
     if unit:
-        qs = qs.filter(unit=unit)
+        qs = qs.filter(unit=unit) if in_id_range(unit) else qs.none()
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(unit__name__icontains=q) | Q(registration__name__icontains=q) | Q(document_no__icontains=q))

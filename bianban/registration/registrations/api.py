@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, File, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import Count, Id, Pagination
 from bianban.registration.choices import FundingSource, RegistrationStatus
 from bianban.registration.models import Certificate, Registration
 from bianban.registration.registrations import importer, selectors, services
@@ -35,12 +36,12 @@ class CertificateOut(Schema):
     duplicate_state: str
     is_current: bool
     collected_on: date | None
-    filing_id: int | None
+    filing_id: Id | None
 
 
 class RegistrationOut(Schema):
     id: int
-    unit_id: int
+    unit_id: Id
     uscc: str
     uscc_checksum_reason: str
     name: str
@@ -51,7 +52,7 @@ class RegistrationOut(Schema):
     capital: Decimal
     funding_source: str
     funding_source_label: str
-    sponsor_id: int
+    sponsor_id: Id
     sponsor_name: str
     authority: str
     registered_on: date
@@ -80,7 +81,7 @@ class CertificateIn(Schema):
 
 
 class RegistrationIn(Schema):
-    unit_id: int = Field(description="事业单位id（尚未登记的事业单位）")
+    unit_id: Id = Field(description="事业单位id（尚未登记的事业单位）")
     uscc: str = Field(description="统一社会信用代码（以12开头）")
     uscc_checksum_reason: str = Field("", description="校验位不符时的确认说明")
     name: str
@@ -90,7 +91,7 @@ class RegistrationIn(Schema):
     legal_representative: str = Field(description="法定代表人")
     capital: Decimal = Field(description="开办资金（万元，最多2位小数）")
     funding_source: FundingSource
-    sponsor_id: int = Field(description="举办单位id")
+    sponsor_id: Id = Field(description="举办单位id")
     authority: str = Field("", description="登记管理机关；不填为系统设置")
     registered_on: date = Field(description="设立登记日期")
     certificate: CertificateIn | None = None
@@ -109,13 +110,13 @@ class RegistrationPatch(Schema):
     legal_representative: str | None = None
     capital: Decimal | None = None
     funding_source: FundingSource | None = None
-    sponsor_id: int | None = None
+    sponsor_id: Id | None = None
     authority: str | None = None
     registered_on: date | None = None
 
 
 class CollectIn(Schema):
-    certificate_id: int
+    certificate_id: Id
     on: date
     copies: list[str] = Field(description="original（正本）、duplicate（副本）")
 
@@ -142,10 +143,10 @@ def _unit(request: HttpRequest, pk: int, field: str) -> Unit:
 
 
 @router.get("/registrations", response=list[RegistrationOut], summary="查询事业单位登记")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def registration_list(
-    request: HttpRequest, status: RegistrationStatus | None = None, sponsor: int | None = None,
-    funding_source: FundingSource | None = None, expiry: str = "", days: int | None = None, q: str = "",
+    request: HttpRequest, status: RegistrationStatus | None = None, sponsor: Id | None = None,
+    funding_source: FundingSource | None = None, expiry: str = "", days: Count | None = None, q: str = "",
 ) -> QuerySet[Registration]:
     """`expiry`: expiring（证书在 `days` 天内到期，默认为换领期）、expired（已过期）、none（无现行证书）。"""
     return selectors.registrations_for_user(request.user, status=status or "", sponsor=sponsor,
@@ -178,12 +179,12 @@ def registration_import(request: HttpRequest, file: File[UploadedFile]) -> dict[
 
 
 @router.get("/registrations/{int:registration_id}", response=RegistrationOut, summary="登记详情")
-def registration_detail(request: HttpRequest, registration_id: int) -> Registration:
+def registration_detail(request: HttpRequest, registration_id: Id) -> Registration:
     return selectors.registration_get_for_user(request.user, registration_id)
 
 
 @router.patch("/registrations/{int:registration_id}", response=RegistrationOut, summary="更正登记信息（录入错误）")
-def registration_correct(request: HttpRequest, registration_id: int, payload: RegistrationPatch) -> Registration:
+def registration_correct(request: HttpRequest, registration_id: Id, payload: RegistrationPatch) -> Registration:
     reg = selectors.registration_get_for_user(request.user, registration_id)
     given = payload.dict(exclude_unset=True)
     reason = given.pop("reason")
@@ -199,14 +200,14 @@ def registration_correct(request: HttpRequest, registration_id: int, payload: Re
 
 @router.get("/registrations/{int:registration_id}/certificates", response=list[CertificateOut],
             summary="法人证书")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def certificate_list(request: HttpRequest, registration_id: int) -> QuerySet[Certificate]:
+@paginate(Pagination)
+def certificate_list(request: HttpRequest, registration_id: Id) -> QuerySet[Certificate]:
     return selectors.certificates_of(selectors.registration_get_for_user(request.user, registration_id))
 
 
 @router.post("/registrations/{int:registration_id}/certificates", response={201: CertificateOut},
              summary="登记新证书（原现行证书收缴）")
-def certificate_issue(request: HttpRequest, registration_id: int, payload: CertificateIn) -> Status:
+def certificate_issue(request: HttpRequest, registration_id: Id, payload: CertificateIn) -> Status:
     reg = selectors.registration_get_for_user(request.user, registration_id)
     cert = services.certificate_issue(actor=request.user, registration=reg, **payload.dict())
     return Status(201, cert)
@@ -214,7 +215,7 @@ def certificate_issue(request: HttpRequest, registration_id: int, payload: Certi
 
 @router.post("/registrations/{int:registration_id}/certificates/collect", response=CertificateOut,
              summary="收缴证书正本、副本")
-def certificate_collect(request: HttpRequest, registration_id: int, payload: CollectIn) -> Certificate:
+def certificate_collect(request: HttpRequest, registration_id: Id, payload: CollectIn) -> Certificate:
     reg = selectors.registration_get_for_user(request.user, registration_id)
     cert = reg.certificates.filter(pk=payload.certificate_id).first()
     if cert is None:

@@ -22,7 +22,8 @@ class RegistrationFilterForm(BootstrapFormMixin, forms.Form):
                                        choices=_blank("全部经费来源", FundingSource.choices))
     expiry = forms.ChoiceField(label="证书有效期", required=False,
                                choices=_blank("证书有效期", selectors.EXPIRY_CHOICES))
-    days = forms.IntegerField(label="到期天数", required=False, min_value=0, max_value=3660)
+    days = forms.IntegerField(label="到期天数", required=False, min_value=0,
+                              max_value=selectors.MAX_EXPIRY_DAYS)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,8 +16,11 @@ from django.db import transaction
 from django.db.models import Q
 from python_calamine import CalamineError, CalamineWorkbook
 
+from bianban.accounts.choices import Perm
+from bianban.accounts.scoping import has_perm
 from bianban.core.audit import audit
-from bianban.core.exceptions import DomainError, ValidationFailed
+from bianban.core.exceptions import DomainError, PermissionDenied, ValidationFailed
+from bianban.core.uploads import check_ooxml
 from bianban.registration.choices import FundingSource
 from bianban.registration.registrations import services
 from bianban.staffing.roster import reader
@@ -105,6 +108,7 @@ def _normal(header: str) -> str:
 
 def read_table(content: bytes) -> Table:
     """The first sheet (or the one named 事业单位登记): header row, known columns and non-blank data rows."""
+    check_ooxml(BytesIO(content))
     try:
         workbook = CalamineWorkbook.from_filelike(BytesIO(content))
         names = workbook.sheet_names
@@ -214,7 +218,10 @@ def _domain_errors(number: int, exc: DomainError) -> list[RowError]:
 
 def registration_import(*, actor: Any, upload: str | IO[bytes]) -> ImportResult:
     """Import the workbook. ValidationFailed (field "file") when the file cannot be used at all; otherwise the
-    result, whose `errors` say row by row why nothing was written. Must not run inside a transaction."""
+    result, whose `errors` say row by row why nothing was written. Must not run inside a transaction. A caller who
+    may not maintain units anywhere is refused before the file is read (the page is closed to them too)."""
+    if actor is not None and not has_perm(actor, Perm.UNITS_CHANGE):
+        raise PermissionDenied("没有维护机构的权限，不能导入登记")
     source = reader.load(upload)
     result = ImportResult(file_name=source.name)
     table = read_table(source.content)

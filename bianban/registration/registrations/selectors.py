@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import restrict
-from bianban.core.exceptions import NotFound
+from bianban.core.exceptions import NotFound, ValidationFailed
 from bianban.registration.choices import FundingSource, RegistrationStatus
 from bianban.registration.models import Certificate, Registration
 from bianban.units.choices import UnitKind, UnitStatus
@@ -18,6 +18,19 @@ from bianban.units.models import Unit
 from bianban.units.selectors import units_for_user
 
 EXPIRY_CHOICES = [("expiring", "即将到期"), ("expired", "已过期"), ("none", "无现行证书")]
+# The longest "expiring within N days" window (about ten years, longer than any certificate is valid); the filter
+# form has the same bound. Beyond it the date arithmetic would overflow.
+MAX_EXPIRY_DAYS = 3660
+
+
+# The largest primary key the database can hold (a signed 64-bit integer). An id filter beyond it matches nothing
+# instead of overflowing the driver (OverflowError, a 500) when the value comes from a query string.
+MAX_ID = 2**63 - 1
+
+
+def in_id_range(pk: Any) -> bool:
+    """Whether `pk` (an int or a model instance) can be a primary key, so a filter on it may safely reach the DB."""
+    return not isinstance(pk, int) or isinstance(pk, bool) or -MAX_ID - 1 <= pk <= MAX_ID
 
 
 def renewal_days() -> int:
@@ -54,13 +67,15 @@ def registrations_for_user(
     if status:
         qs = qs.filter(status=status) if status in RegistrationStatus.values else qs.none()
     if sponsor:
-        qs = qs.filter(sponsor=sponsor)
+        qs = qs.filter(sponsor=sponsor) if in_id_range(sponsor) else qs.none()
     if funding_source:
         qs = qs.filter(funding_source=funding_source) if funding_source in FundingSource.values else qs.none()
     if expiry:
         day = today or timezone.localdate()
         active = qs.filter(status=RegistrationStatus.ACTIVE)
         window = renewal_days() if days is None else max(int(days), 0)
+        if window > MAX_EXPIRY_DAYS:
+            raise ValidationFailed.on("days", f"到期天数不能超过{MAX_EXPIRY_DAYS}天")
         if expiry == "expiring":
             qs = active.filter(current_valid_until__gte=day, current_valid_until__lte=day + timedelta(days=window))
         elif expiry == "expired":

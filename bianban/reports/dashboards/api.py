@@ -13,17 +13,19 @@ from ninja import Field, Router, Schema
 
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import has_perm
-from bianban.core.exceptions import PermissionDenied, ValidationFailed
+from bianban.core.exceptions import PermissionDenied
+from bianban.core.params import Id, Year
 from bianban.party.access import branch_get_for_user
 from bianban.reports.dashboards.branch import branch_dashboard
 from bianban.reports.dashboards.office import office_dashboard
+from bianban.reports.inputs import check_year
 
 router = Router(tags=["报告与统计"])
 # Schema class names are OpenAPI component names across the whole API: the "Dash" prefix keeps them apart from
 # other routers' (checks has a RuleCountOut, party activities an AttendanceOut).
 
 # The years the party pages accept (compliance/forms.YearForm, the compliance API).
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_YEAR = 2100
 
 
 class DashKindQuotaOut(Schema):
@@ -37,7 +39,7 @@ class DashKindQuotaOut(Schema):
 
 
 class DashOverUnitOut(Schema):
-    unit_id: int
+    unit_id: Id
     name: str
     over: int = Field(description="超编人数（各编制超出核定数之和）")
     lines: int = Field(description="超编的编制条数")
@@ -179,7 +181,7 @@ class DashCampaignProgressOut(Schema):
 
 class BranchDashboardOut(Schema):
     branch: DashBranchRefOut
-    year: int
+    year: Year
     today: date
     activities: DashActivitiesOut
     attendance: DashAttendanceOut
@@ -197,8 +199,8 @@ def office(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/dashboards/branches/{branch_id}", response=BranchDashboardOut, url_name="dashboard_branch_data",
             summary="党建看板数据（年度）")
-def branch(request: HttpRequest, branch_id: int, year: int | None = None) -> dict[str, Any]:
+def branch(request: HttpRequest, branch_id: Id, year: Year | None = None) -> dict[str, Any]:
     found = branch_get_for_user(request.user, branch_id)
-    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed.on("year", f"年度应为{MIN_YEAR}至{MAX_YEAR}之间的整数")
+    if year is not None:
+        year = check_year(year, last=MAX_YEAR)
     return branch_dashboard(request.user, found, year or timezone.localdate().year)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.params import Id, Int32, Year
 from bianban.party.models import Branch
 from bianban.reports.duty import document, selectors, services
 from bianban.reports.duty.draft import Draft
@@ -49,7 +50,7 @@ class SectionOut(Schema):
     generated_text: str = ""
 
 
-class BranchOut(Schema):
+class ReportBranchOut(Schema):
     id: int
     code: str
     name: str
@@ -57,8 +58,8 @@ class BranchOut(Schema):
 
 class DutyReportOut(Schema):
     id: int | None = Field(None, description="已保存草稿的编号；未保存（根据记录新生成）时为 null")
-    branch: BranchOut
-    year: int
+    branch: ReportBranchOut
+    year: Year
     title: str
     signature: str
     dated: date
@@ -69,7 +70,7 @@ class DutyReportOut(Schema):
 
 class DutyReportIn(Schema):
     branch: str = Field(description="党支部的编号或代码")
-    year: int
+    year: Year
 
 
 class DutyReportPatch(Schema):
@@ -81,12 +82,12 @@ class DutyReportPatch(Schema):
 class BlockPatch(Schema):
     text: str
     lead: str | None = None
-    version: int = Field(description="编辑时看到的版本号；其间他人已修改则返回409")
+    version: Int32 = Field(description="编辑时看到的版本号；其间他人已修改则返回409")
 
 
 class BlockRestoreIn(Schema):
-    version: int = Field(description="当前版本号")
-    to: int | None = Field(None, description="要恢复的版本号")
+    version: Int32 = Field(description="当前版本号")
+    to: Int32 | None = Field(None, description="要恢复的版本号")
     generated: bool = Field(False, description="恢复为根据最新记录生成的内容")
 
 
@@ -129,7 +130,7 @@ def _branch(user: Any, key: str) -> Branch:
     return selectors.branch_for_user(user, key)
 
 
-def _report(request: HttpRequest, report_id: int) -> DutyReport:
+def _report(request: HttpRequest, report_id: Id) -> DutyReport:
     return selectors.report_get_for_user(request.user, report_id)
 
 
@@ -157,13 +158,13 @@ def duty_report_create(request: HttpRequest, payload: DutyReportIn) -> Status:
 
 
 @router.get("/reports/duty/{report_id}", response=DutyReportOut, summary="已保存的述职报告草稿")
-def duty_report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def duty_report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     report = _report(request, report_id)
     return report_json(report, report.branch)
 
 
 @router.patch("/reports/duty/{report_id}", response=DutyReportOut, summary="修改标题、署名、成文日期")
-def duty_report_update(request: HttpRequest, report_id: int, payload: DutyReportPatch) -> dict[str, Any]:
+def duty_report_update(request: HttpRequest, report_id: Id, payload: DutyReportPatch) -> dict[str, Any]:
     report = _report(request, report_id)
     given = {k: v for k, v in payload.dict(exclude_unset=True).items()}
     if any(v is None for v in given.values()):
@@ -175,14 +176,14 @@ def duty_report_update(request: HttpRequest, report_id: int, payload: DutyReport
 
 @router.post("/reports/duty/{report_id}/regenerate", response=RegenerateOut,
              summary="按最新记录重新生成数据段落（保留书记修改过的内容）")
-def duty_report_regenerate(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def duty_report_regenerate(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     report = _report(request, report_id)
     summary = services.duty_report_regenerate(actor=request.user, report=report)
     report = _report(request, report_id)
     return {**summary.__dict__, "message": summary.message, "report": report_json(report, report.branch)}
 
 
-def _block(request: HttpRequest, report_id: int, key: str) -> ReportBlock:
+def _block(request: HttpRequest, report_id: Id, key: str) -> ReportBlock:
     report = _report(request, report_id)
     block = selectors.block_get_for_user(request.user, report.pk, key=key)
     block.report = report
@@ -195,7 +196,7 @@ def _block_json(block: ReportBlock) -> dict[str, Any]:
 
 @router.patch("/reports/duty/{report_id}/blocks/{key}", response=SectionOut,
               summary="修改一个段落（回传编辑时的版本号，其间他人已修改则返回409）")
-def block_edit(request: HttpRequest, report_id: int, key: str, payload: BlockPatch) -> dict[str, Any]:
+def block_edit(request: HttpRequest, report_id: Id, key: str, payload: BlockPatch) -> dict[str, Any]:
     block = _block(request, report_id, key)
     kwargs = {} if payload.lead is None else {"lead": payload.lead}
     block = services.block_edit(actor=request.user, block=block, text=payload.text, version=payload.version,
@@ -205,7 +206,7 @@ def block_edit(request: HttpRequest, report_id: int, key: str, payload: BlockPat
 
 @router.get("/reports/duty/{report_id}/blocks/{key}/versions", response=list[VersionOut],
             summary="段落的修改记录（新的在前）")
-def block_versions(request: HttpRequest, report_id: int, key: str) -> list[dict[str, Any]]:
+def block_versions(request: HttpRequest, report_id: Id, key: str) -> list[dict[str, Any]]:
     block = _block(request, report_id, key)
     return [{"number": v.number, "lead": v.lead, "text": v.text, "origin": v.origin,
              "restored_from": v.restored_from,
@@ -215,7 +216,7 @@ def block_versions(request: HttpRequest, report_id: int, key: str) -> list[dict[
 
 @router.post("/reports/duty/{report_id}/blocks/{key}/restore", response=SectionOut,
              summary="恢复段落的某个版本，或恢复为生成内容")
-def block_restore(request: HttpRequest, report_id: int, key: str, payload: BlockRestoreIn) -> dict[str, Any]:
+def block_restore(request: HttpRequest, report_id: Id, key: str, payload: BlockRestoreIn) -> dict[str, Any]:
     block = _block(request, report_id, key)
     block = services.block_restore(actor=request.user, block=block, version=payload.version, to=payload.to,
                                    generated=payload.generated)

@@ -11,10 +11,12 @@ from django.db.models import Count, Q, QuerySet
 
 from bianban.accounts.choices import Perm
 from bianban.core.exceptions import NotFound
-from bianban.party.access import branch_get_for_user, branches_for_user
+from bianban.party.access import branches_for_user
 from bianban.party.models import Branch
+from bianban.reports import inputs
 from bianban.reports.duty.compose import compose_draft
 from bianban.reports.duty.draft import Block, BlockOrigin, Draft, Figure
+from bianban.reports.inputs import id_ok
 from bianban.reports.models import DutyReport, ReportBlock, ReportBlockVersion
 
 
@@ -24,19 +26,9 @@ def composed_draft(branch: Branch, year: int, *, today: date | None = None) -> D
     return compose_draft(branch, year, today=today)
 
 
-MAX_ID = 2**63 - 1  # the largest BigAutoField value: a bigger number in a URL is no row, not a driver overflow
-
-
-def _id_ok(pk: Any) -> bool:
-    return isinstance(pk, int) and 0 < pk <= MAX_ID
-
-
 def branch_for_user(user: Any, key: str) -> Branch:
     """A branch the user may read, by id or code (as the API, pages and links give it)."""
-    key = (key or "").strip()
-    if not key or (key.isdigit() and not _id_ok(int(key))):
-        raise NotFound("党支部不存在或无权访问")
-    return branch_get_for_user(user, key)
+    return inputs.branch_for_user(user, key)
 
 
 def reports_for_user(user: Any, *, branch: Branch | int | None = None, year: int | None = None,
@@ -50,7 +42,7 @@ def reports_for_user(user: Any, *, branch: Branch | int | None = None, year: int
 
 
 def report_get_for_user(user: Any, pk: int, perm: str = Perm.PARTY_VIEW) -> DutyReport:
-    report = reports_for_user(user, perm=perm).filter(pk=pk).first() if _id_ok(pk) else None
+    report = reports_for_user(user, perm=perm).filter(pk=pk).first() if id_ok(pk) else None
     if report is None:
         raise NotFound("述职报告不存在或无权访问")
     return report
@@ -78,7 +70,7 @@ def blocks_of(report: DutyReport) -> QuerySet[ReportBlock]:
 def block_get_for_user(user: Any, report_id: int, *, pk: int | None = None, key: str | None = None,
                        perm: str = Perm.PARTY_VIEW) -> ReportBlock:
     """A block of a report the user may read, by id or by key."""
-    if not _id_ok(report_id) or (pk is not None and not _id_ok(pk)):
+    if not id_ok(report_id) or (pk is not None and not id_ok(pk)):
         raise NotFound("段落不存在或无权访问")
     qs = ReportBlock.objects.filter(report__in=reports_for_user(user, perm=perm).filter(pk=report_id).values("pk"))
     block = qs.filter(pk=pk).first() if pk is not None else qs.filter(key=key or "").first()

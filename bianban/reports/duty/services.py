@@ -25,11 +25,11 @@ from bianban.core.audit import audit, diff, snapshot
 from bianban.core.exceptions import Conflict, ValidationFailed
 from bianban.party.access import require_branch
 from bianban.party.models import Branch
+from bianban.reports import inputs
 from bianban.reports.duty import selectors
 from bianban.reports.duty.draft import Block, BlockOrigin, Draft
 from bianban.reports.models import DutyReport, ReportBlock, ReportBlockVersion, VersionOrigin
 
-FIRST_YEAR = 2000
 MAX_TEXT = 5000  # a paragraph of the seed runs to ~700 characters; a whole report to ~4,000
 MAX_LEAD = 200
 MAX_TITLE = 200
@@ -43,13 +43,7 @@ _KEEP: Any = object()
 def check_year(year: Any, *, today: date | None = None) -> int:
     """The report year as an int, 2000 to next year (a draft for next year is written in its January at the
     latest, and nothing older than the platform's records makes sense)."""
-    last = (today or timezone.localdate()).year + 1
-    text = str(year).strip() if year is not None and not isinstance(year, bool) else ""
-    if not text.isdigit() or len(text) > 4:
-        raise ValidationFailed.on("year", "年度应为四位数字年份，如2023")
-    if not FIRST_YEAR <= int(text) <= last:
-        raise ValidationFailed.on("year", f"年度应在{FIRST_YEAR}年至{last}年之间")
-    return int(text)
+    return inputs.check_year(year, last=(today or timezone.localdate()).year + 1)
 
 
 def clean_text(value: Any) -> str:

@@ -104,13 +104,21 @@ def test_a_branch_the_user_cannot_see_is_404(api_for: Any, liaison: Any, outside
         assert client.get(f"{URL}/{report.pk}").status_code == 404
 
 
-@pytest.mark.parametrize("year", ["1999", "2100", "abc", "20233"])
+@pytest.mark.parametrize("year", ["1999", "2100", "abc", "20233", "²⁰²³"])
 def test_a_bad_year_is_422_with_a_chinese_message(
         api_for: Any, branch: SimpleNamespace, drafts: SimpleNamespace, year: str) -> None:
     response = api_for(branch.users.member).get(f"{URL}?branch=edu&year={year}")
     body = response.json()
     assert response.status_code == 422 and body["code"] == "validation_error" and "年" in body["message"]
     assert "year" in body["details"] and drafts.calls == 0
+
+
+@pytest.mark.parametrize("key", ["²", "99999999999999999999"])
+def test_a_branch_key_naming_no_row_is_404_not_a_crash(
+        api_for: Any, client_for: Any, branch: SimpleNamespace, drafts: SimpleNamespace, key: str) -> None:
+    response = api_for(branch.users.member).get(f"{URL}?branch={key}&year=2023")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert client_for(branch.users.member).get(f"/reports/duty/file/?branch={key}&year=2023").status_code == 404
 
 
 def test_a_missing_year_is_422(api_for: Any, branch: SimpleNamespace, drafts: SimpleNamespace) -> None:
@@ -178,8 +186,8 @@ def test_the_title_and_date_are_patched(api_for: Any, branch: SimpleNamespace, r
     assert null.status_code == 422
 
 
-def test_a_report_id_too_large_for_the_database_is_404(api_for: Any, branch: SimpleNamespace) -> None:
+def test_a_report_id_too_large_for_the_database_is_refused(api_for: Any, branch: SimpleNamespace) -> None:
     client = api_for(branch.users.secretary)
-    assert client.get(f"{URL}/99999999999999999999999").status_code == 404
+    assert client.get(f"{URL}/99999999999999999999999").status_code == 422
     assert send(client, "patch", f"{URL}/99999999999999999999999/blocks/opening",
-                {"text": "改。", "version": 1}).status_code == 404
+                {"text": "改。", "version": 1}).status_code == 422

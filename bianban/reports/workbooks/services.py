@@ -11,14 +11,13 @@ from django.utils import timezone
 from bianban.accounts.choices import Perm
 from bianban.core.audit import audit
 from bianban.core.exceptions import NotFound, ValidationFailed
-from bianban.party.access import branch_get_for_user
 from bianban.party.models import Branch
+from bianban.reports import inputs
 from bianban.units.models import Unit
 from bianban.units.selectors import unit_get_for_user
 
 # Nothing in a register kept by this platform predates it by decades; an earlier date is a typing slip.
 FIRST_DAY = date(1950, 1, 1)
-FIRST_YEAR = 2000
 
 
 def check_as_of(value: Any, *, field: str = "as_of") -> date:
@@ -42,13 +41,7 @@ def check_as_of(value: Any, *, field: str = "as_of") -> date:
 
 def check_year(value: Any, *, field: str = "year") -> int:
     """The statistics year as an int, 2000 to this year (the current year counts up to today)."""
-    last = timezone.localdate().year
-    text = str(value).strip() if value is not None and not isinstance(value, bool) else ""
-    if not (text.isascii() and text.isdigit()) or len(text) > 4:
-        raise ValidationFailed.on(field, "年度应为四位数字年份，如2023")
-    if not FIRST_YEAR <= int(text) <= last:
-        raise ValidationFailed.on(field, f"年度应在{FIRST_YEAR}年至{last}年之间")
-    return int(text)
+    return inputs.check_year(value, last=timezone.localdate().year, field=field)
 
 
 def root_unit(user: Any, key: Any, *, field: str = "unit") -> Unit | None:
@@ -73,12 +66,11 @@ def party_branch(user: Any, key: Any, *, field: str = "branch") -> Branch:
     text = "" if key is None else str(key).strip()
     if not text:
         raise ValidationFailed.on(field, "请选择党支部（党支部代码或编号）")
-    numeric = text.isascii() and text.isdigit()
-    # A number too big for the database's integers, or digits that are not ASCII ("²"), names no branch.
-    if (numeric and int(text) >= 2**63) or (text.isdigit() and not numeric):
-        raise NotFound("党支部不存在或无权访问")
     if user is not None:
-        return branch_get_for_user(user, text, Perm.PARTY_CHANGE)
+        return inputs.branch_for_user(user, text, Perm.PARTY_CHANGE)
+    numeric = text.isascii() and text.isdigit()
+    if numeric and not inputs.id_ok(int(text)):
+        raise NotFound("党支部不存在或无权访问")
     branches = Branch.objects.select_related("unit")
     branch = (branches.filter(pk=int(text)).first() if numeric else None) or branches.filter(code=text).first()
     if branch is None:

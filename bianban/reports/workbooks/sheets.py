@@ -13,6 +13,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from bianban.core.text import without_control_characters
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TEXT = None
@@ -78,6 +80,8 @@ class Sheet:
         """A data row: text as is, numbers with their column's format (empty cells stay empty)."""
         cells: list[Any] = []
         for value, fmt in zip(values, self._formats, strict=True):
+            if isinstance(value, str):
+                value = without_control_characters(value)  # a record written before input was cleaned
             if fmt is None or value is None:
                 cells.append(value)
             else:

@@ -18,6 +18,8 @@ from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook
 
 from bianban.core.exceptions import ValidationFailed
+from bianban.core.text import CONTROL_CHARACTERS
+from bianban.core.uploads import check_ooxml
 from bianban.staffing.roster.columns import (
     COLUMNS,
     ERRORS_SHEET,
@@ -76,6 +78,7 @@ def load(path_or_file: str | os.PathLike | IO[bytes]) -> RosterFile:
             raise _refuse(f"文件过大，不能超过 {limit_mb} MB")
     if not name.lower().endswith(".xlsx") or not content.startswith(ZIP_MAGIC):
         raise _refuse("文件不是 Excel 工作簿（.xlsx）；请使用系统提供的模板填写，另存为 .xlsx 后再上传")
+    check_ooxml(BytesIO(content))
     return RosterFile(name=name, content=content, sha256=hashlib.sha256(content).hexdigest())
 
 
@@ -140,7 +143,7 @@ def text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return _SPACES.sub(" ", value).strip()
+        return _SPACES.sub(" ", CONTROL_CHARACTERS.sub("", value)).strip()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):

@@ -6,3 +6,39 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 }, true);
+
+// A select that applies itself: <select data-autosubmit> submits its form on change (no inline handlers: the
+// Content-Security-Policy allows scripts from our static files only).
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
+    field.form.submit();
+  }
+});
+
+// Show the kind and target fields only for the measure that uses them (without script, all are shown and the
+// server ignores the ones that do not apply).
+(() => {
+  const measure = document.getElementById("id_measure");
+  if (!measure) return;
+  const sync = () => {
+    document.querySelectorAll("[data-measure-only]").forEach((el) => { el.hidden = el.dataset.measureOnly !== measure.value; });
+    document.querySelectorAll("[data-measure-counted]").forEach((el) => { el.hidden = measure.value === "manual"; });
+  };
+  measure.addEventListener("change", sync);
+  sync();
+})();
+
+// Live 优秀 count against the limit; the service checks it again on save.
+(() => {
+  const form = document.getElementById("determination");
+  if (!form) return;
+  const max = Number(form.dataset.max);
+  const update = () => {
+    const count = [...form.querySelectorAll("select[data-grade]")].filter((s) => s.value === "EXCELLENT").length;
+    document.getElementById("excellent-count").textContent = count;
+    document.getElementById("excellent-over").classList.toggle("d-none", count <= max);
+  };
+  form.addEventListener("change", update);
+  update();
+})();
