@@ -3,7 +3,12 @@ and compared with the previous run over the same scope, and — for a run as of 
 brought in line (new findings open problems, vanished ones are marked 数据已消除，待销号).
 
 Progress is written as single-row UPDATEs outside any transaction, so the run's page sees it while the rules
-run; storing the findings and syncing the ledger are one transaction each.
+run. What a run finds is written in one transaction: its findings, the ledger brought in line with them and the
+run marked done, so a run that dies halfway (killed, out of memory) leaves nothing but its progress.
+
+A run holds a liveness lock (core/liveness.py) while it executes. A run left "running" by a process that died no
+longer blocks new requests (it is marked abandoned), and is taken over if its task is run again (the task worker
+puts back on the queue the tasks of a worker that died, core/tasks_recovery.py).
 """
 
 import logging
@@ -20,13 +25,14 @@ from bianban.accounts.scoping import has_district_perm, unit_allows
 from bianban.checks.choices import Change, RunStatus
 from bianban.checks.models import CheckRun, Finding
 from bianban.checks.rules import RULES, Hit, Rule, Scope
+from bianban.core import liveness
 from bianban.core.audit import audit
 from bianban.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from bianban.ledger.choices import ProblemSource
 from bianban.ledger.services import Raised, problems_sync
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = timedelta(hours=1)  # a run "running" longer than this is taken to have died with its worker
+STALE_AFTER = timedelta(hours=1)  # a queued run not started by then is taken to have lost its worker
 BATCH = 5000
 
 
@@ -55,11 +61,13 @@ def check_run_request(*, actor: Any, root: Any = None, as_of: date | None = None
         raise ValidationFailed.on("root", f"{root.name}已撤销，请选择存续的机构或更早的基准日")
     _require_scope(actor, root)
     active = CheckRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
-    for stale in active.filter(created_at__lte=timezone.now() - STALE_AFTER).select_related("root"):
-        CheckRun.objects.filter(pk=stale.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
-                                                    message="超过一小时未完成，视为中断（后台任务进程可能已停止）")
-        audit(actor=None, action="check_run.abandon", target=stale, unit_id=stale.root_id,
-              changes={"status": [stale.status, RunStatus.FAILED]})
+    for stale in active.select_related("root"):
+        message = _abandoned(stale)
+        # Compare-and-swap on the claim: a run taken over meanwhile has a new started_at and is left alone.
+        if message and CheckRun.objects.filter(pk=stale.pk, status=stale.status, **_claim(stale)).update(
+                status=RunStatus.FAILED, finished_at=timezone.now(), message=message):
+            audit(actor=None, action="check_run.abandon", target=stale, unit_id=stale.root_id,
+                  changes={"status": [stale.status, RunStatus.FAILED]}, reason=message)
     busy = active.order_by("pk").first()
     if busy is not None:
         raise _busy(busy)
@@ -73,6 +81,25 @@ def check_run_request(*, actor: Any, root: Any = None, as_of: date | None = None
     audit(actor=actor, action="check_run.request", target=run, unit_id=root.pk if root else None,
           changes={"as_of": [None, as_of.isoformat()], "root": [None, root.pk if root else None]})
     return run
+
+
+def run_lock_name(run_id: int) -> str:
+    """The liveness lock a process holds while it executes the run."""
+    return f"check-run:{run_id}"
+
+
+def _claim(run: CheckRun) -> dict[str, Any]:
+    return {"started_at": run.started_at} if run.started_at is not None else {"started_at__isnull": True}
+
+
+def _abandoned(run: CheckRun) -> str:
+    """Why an active run is taken to be dead, or "" if it may still be going. A started run is dead as soon as no
+    process holds its lock; a queued one (or one started without the lock) after STALE_AFTER."""
+    if run.status == RunStatus.RUNNING and run.started_at is not None:
+        return "" if liveness.is_held(run_lock_name(run.pk)) else "核查进程已中断（进程已退出），本次核查未写入任何结果"
+    if run.created_at <= timezone.now() - STALE_AFTER:
+        return "超过一小时未完成，视为中断（后台任务进程可能已停止）"
+    return ""
 
 
 def _busy(run: CheckRun | None) -> Conflict:
@@ -99,12 +126,30 @@ def _findings(run: CheckRun, rule: Rule, hits: list[Hit], previous_keys: set[str
 
 
 @transaction.atomic(durable=True)
-def _store(run: CheckRun, findings: list[Finding], counts: dict[str, int], resolved: int) -> None:
+def _store(run: CheckRun, findings: list[Finding], counts: dict[str, int], resolved: int, started: float,
+           timings: dict[str, float]) -> None:
+    """The run's one transaction: its findings, the ledger brought in line with them (as of today) and the run
+    marked done with its audit event. Killed or failing before the commit, the run has written none of it."""
+    mark = time.perf_counter()
     Finding.objects.bulk_create(findings, batch_size=BATCH)
+    timings["store"] = round(time.perf_counter() - mark, 3)
+    opened = data_resolved = 0
+    if run.feeds_ledger:
+        mark = time.perf_counter()
+        opened, data_resolved = _sync_ledger(run, findings)
+        timings["ledger"] = round(time.perf_counter() - mark, 3)
     new = sum(1 for f in findings if f.change == Change.NEW)
-    CheckRun.objects.filter(pk=run.pk).update(counts=counts, finding_count=len(findings), new_count=new,
-                                              persisting_count=len(findings) - new, resolved_count=resolved,
-                                              previous=run.previous)
+    message = (f"共发现 {len(findings)} 项问题（新发现 {new} 项，仍存在 {len(findings) - new} 项），"
+               f"上次以来已消除 {resolved} 项")
+    message += (f"；问题台账新登记 {opened} 项，标记“数据已消除，待销号” {data_resolved} 项" if run.feeds_ledger
+                else "；历史基准日的核查不登记问题台账")
+    _progress(run, status=RunStatus.DONE, stage="", finished_at=timezone.now(),
+              seconds=round(time.perf_counter() - started, 3), timings=timings, counts=counts,
+              finding_count=len(findings), new_count=new, persisting_count=len(findings) - new,
+              resolved_count=resolved, previous=run.previous, problems_opened=opened,
+              problems_resolved=data_resolved, message=message)
+    audit(actor=run.actor, action="check_run.done", target=run, unit_id=run.root_id,
+          changes={"finding_count": [None, len(findings)], "counts": [None, counts]})
 
 
 def _sync_ledger(run: CheckRun, findings: list[Finding]) -> tuple[int, int]:
@@ -123,20 +168,30 @@ def _sync_ledger(run: CheckRun, findings: list[Finding]) -> tuple[int, int]:
 
 
 def check_run_execute(*, run_id: int) -> CheckRun:
-    """Run every rule for a requested run, store what they found and, as of today, sync the ledger."""
-    run = CheckRun.objects.select_related("root", "actor").get(pk=run_id)
-    if run.status != RunStatus.QUEUED:
-        return run
-    started = time.perf_counter()
-    _progress(run, status=RunStatus.RUNNING, started_at=timezone.now(), stage="准备")
-    try:
-        _execute(run, started)
-    except Exception as exc:
-        logger.exception("check run %s failed", run.pk)
-        _progress(run, status=RunStatus.FAILED, finished_at=timezone.now(), seconds=time.perf_counter() - started,
-                  message=f"核查出错，未完成：{exc.__class__.__name__}。已记录日志，请联系系统管理员。")
-        with transaction.atomic():
-            audit(actor=run.actor, action="check_run.fail", target=run, reason=str(exc)[:500])
+    """Run every rule for a requested run, store what they found and, as of today, sync the ledger. Does nothing
+    to a run that is finished, or being executed by another live process; takes over one whose process died."""
+    with liveness.hold(run_lock_name(run_id)) as mine:
+        run = CheckRun.objects.select_related("root", "actor").get(pk=run_id)
+        if not mine or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+            return run
+        if run.status == RunStatus.RUNNING:
+            logger.warning("check run %s: taking over from a process that died while executing it", run.pk)
+        started = time.perf_counter()
+        now = timezone.now()
+        if not CheckRun.objects.filter(pk=run.pk, status=run.status, **_claim(run)).update(
+                status=RunStatus.RUNNING, started_at=now, stage="准备", rules_done=0):
+            run.refresh_from_db()  # abandoned by a new request meanwhile
+            return run
+        run.status, run.started_at, run.stage, run.rules_done = RunStatus.RUNNING, now, "准备", 0
+        try:
+            _execute(run, started)
+        except Exception as exc:
+            logger.exception("check run %s failed", run.pk)
+            _progress(run, status=RunStatus.FAILED, finished_at=timezone.now(),
+                      seconds=time.perf_counter() - started,
+                      message=f"核查出错，未完成：{exc.__class__.__name__}。已记录日志，请联系系统管理员。")
+            with transaction.atomic():
+                audit(actor=run.actor, action="check_run.fail", target=run, reason=str(exc)[:500])
     return run
 
 
@@ -158,28 +213,9 @@ def _execute(run: CheckRun, started: float) -> None:
         counts[rule.code] = len(hits)
         findings += _findings(run, rule, hits, previous_keys)
     timings = {"rules": round(time.perf_counter() - started, 3)}
-    _progress(run, stage="保存核查发现", rules_done=len(RULES))
-    mark = time.perf_counter()
+    _progress(run, stage="保存核查发现并登记问题台账" if run.feeds_ledger else "保存核查发现", rules_done=len(RULES))
     resolved = len(previous_keys - {f.key for f in findings})
-    _store(run, findings, counts, resolved)
-    timings["store"] = round(time.perf_counter() - mark, 3)
-    opened = data_resolved = 0
-    if run.feeds_ledger:
-        _progress(run, stage="登记问题台账")
-        mark = time.perf_counter()
-        opened, data_resolved = _sync_ledger(run, findings)
-        timings["ledger"] = round(time.perf_counter() - mark, 3)
-    seconds = time.perf_counter() - started
-    new = sum(1 for f in findings if f.change == Change.NEW)
-    message = (f"共发现 {len(findings)} 项问题（新发现 {new} 项，仍存在 {len(findings) - new} 项），"
-               f"上次以来已消除 {resolved} 项")
-    message += (f"；问题台账新登记 {opened} 项，标记“数据已消除，待销号” {data_resolved} 项" if run.feeds_ledger
-                else "；历史基准日的核查不登记问题台账")
-    with transaction.atomic():
-        _progress(run, status=RunStatus.DONE, stage="", finished_at=timezone.now(), seconds=round(seconds, 3),
-                  timings=timings, problems_opened=opened, problems_resolved=data_resolved, message=message)
-        audit(actor=run.actor, action="check_run.done", target=run, unit_id=run.root_id,
-              changes={"finding_count": [None, len(findings)], "counts": [None, counts]})
+    _store(run, findings, counts, resolved, started, timings)
 
 
 @transaction.atomic(durable=True)

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bianban.core import liveness
 from bianban.core.audit import audit
 from bianban.core.exceptions import ValidationFailed
 from bianban.staffing.roster import reader
@@ -83,23 +84,37 @@ def _finish(job: RosterImport, result: ImportResult) -> None:
     _update(job.pk, **fields)
 
 
+def import_lock_name(import_id: int) -> str:
+    """The liveness lock a process holds while it runs the import."""
+    return f"roster-import:{import_id}"
+
+
 def roster_import_run(*, import_id: int) -> str:
-    """Run one queued import (the task's body). Claims the row by compare-and-swap so two workers never run the
-    same upload; returns the final status."""
-    claimed = RosterImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, phase=ImportPhase.READ, started_at=timezone.now())
-    if claimed != 1:
-        return RosterImport.objects.filter(pk=import_id).values_list("status", flat=True).first() or ""
-    job = RosterImport.objects.select_related("actor").get(pk=import_id)
-    try:
-        result = roster_import(actor=job.actor, path_or_file=job.file.path, dry_run=job.dry_run,
-                               progress=_Reporter(job.pk))
-        _finish(job, result)
-    except ValidationFailed as exc:
-        _update(job.pk, status=ImportStatus.REJECTED, message=exc.message, error_count=1,
-                errors=[{"row": 0, "column": "", "message": exc.message}], finished_at=timezone.now())
-    except Exception:
-        logger.exception("roster import %s failed", import_id)
-        _update(job.pk, status=ImportStatus.FAILED, message="处理时发生内部错误，未写入任何数据；请联系系统管理员",
-                finished_at=timezone.now())
+    """Run one queued import (the task's body); returns the final status. Holds the import's liveness lock while
+    it runs, so two workers never run the same upload, and an import left "running" by a worker that died (its
+    task put back on the queue, core/tasks_recovery.py) is run again from the start: it wrote nothing, since the
+    import writes in one transaction."""
+    with liveness.hold(import_lock_name(import_id)) as mine:
+        if not mine:
+            return RosterImport.objects.filter(pk=import_id).values_list("status", flat=True).first() or ""
+        if RosterImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).exists():
+            logger.warning("roster import %s: taking over from a worker that died while running it", import_id)
+        claimed = RosterImport.objects.filter(
+            pk=import_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
+        ).update(status=ImportStatus.RUNNING, phase=ImportPhase.READ, started_at=timezone.now(), rows_done=0,
+                 rows_total=0)
+        if claimed != 1:
+            return RosterImport.objects.filter(pk=import_id).values_list("status", flat=True).first() or ""
+        job = RosterImport.objects.select_related("actor").get(pk=import_id)
+        try:
+            result = roster_import(actor=job.actor, path_or_file=job.file.path, dry_run=job.dry_run,
+                                   progress=_Reporter(job.pk))
+            _finish(job, result)
+        except ValidationFailed as exc:
+            _update(job.pk, status=ImportStatus.REJECTED, message=exc.message, error_count=1,
+                    errors=[{"row": 0, "column": "", "message": exc.message}], finished_at=timezone.now())
+        except Exception:
+            logger.exception("roster import %s failed", import_id)
+            _update(job.pk, status=ImportStatus.FAILED, message="处理时发生内部错误，未写入任何数据；请联系系统管理员",
+                    finished_at=timezone.now())
     return RosterImport.objects.values_list("status", flat=True).get(pk=import_id)

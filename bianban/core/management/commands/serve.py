@@ -34,7 +34,7 @@ class Command(BaseCommand):
         ]
         procs = [subprocess.Popen(web, env=env)]
         if not options["no_worker"]:
-            worker = [sys.executable, "-m", "bianban", "db_worker", "--queue-name", "*"]
+            worker = [sys.executable, "-m", "bianban", "worker", "--queue-name", "*"]
             procs.append(subprocess.Popen(worker, env=env))
             procs.append(subprocess.Popen([sys.executable, "-m", "bianban", "scheduler"], env=env))
         self.stdout.write(f"编办工作平台已启动：http://{options['host']}:{options['port']}/  （Ctrl+C 停止）")
