@@ -7,12 +7,14 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint fmt demo serve lock clean help
+.PHONY: run test lint fmt demo serve lock clean help load
 
 help:
 	@echo "make run   — 创建 .venv、安装依赖、迁移数据库、载入演示数据并启动服务 http://$(HOST):$(PORT)"
 	@echo "make test  — 安装开发依赖并运行全部测试"
 	@echo "make lint  — ruff 检查"
+	@echo "make load  — 负载测试：合成省级规模数据，多角色并发读写 bianban serve 60 秒并重启服务，之后校验不超编、计数器和已确认的写入"
+	@echo "             （默认 SQLite；DATABASE_URL=postgres://… make load 在该服务器上新建临时数据库；LOAD_SECONDS 等见 benchmarks/load/run.py）"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +59,11 @@ lint: $(VENV)/.dev
 
 fmt: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
+
+# Load test on loopback (benchmarks/load/run.py): a scratch database (var/load/ or a new PostgreSQL database on the
+# server DATABASE_URL names), never the user's own.
+load: $(VENV)/.dev
+	$(BIN)/python benchmarks/load/run.py
 
 # Re-pin the lock files after changing pyproject.toml.
 lock: $(BIN)/python
