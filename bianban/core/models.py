@@ -6,11 +6,20 @@ from django.db import models
 
 
 class AuditEventQuerySet(models.QuerySet):
+    """Inserts only. `bulk_update` goes through `update` and is refused with it; an upsert (`bulk_create` with
+    `update_conflicts`) would overwrite existing rows and is refused too."""
+
     def update(self, **kwargs):
         raise TypeError("AuditEvent is append-only")
 
     def delete(self):
         raise TypeError("AuditEvent is append-only")
+
+    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, update_fields=None,
+                    unique_fields=None):
+        if update_conflicts:
+            raise TypeError("AuditEvent is append-only")
+        return super().bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
 
 
 class AuditEvent(models.Model):
@@ -40,6 +49,8 @@ class AuditEvent(models.Model):
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
+        # Django's own lookups (related objects, refresh_from_db) use the base manager: the guarded one too.
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
