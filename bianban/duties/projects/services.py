@@ -236,7 +236,9 @@ def milestone_update(*, actor: Any, milestone: ProjectMilestone, title: Any = _K
 def milestone_change(*, actor: Any, milestone: ProjectMilestone, status: Any = _KEEP, done_on: date | None = None,
                      **fields: Any) -> ProjectMilestone:
     """`milestone_update` and then, when `status` is given and differs, `milestone_set_status`, in one transaction
-    (the API's PATCH): a refused status leaves the other fields unchanged too."""
+    (the API's PATCH): a refused status leaves the other fields unchanged too. The caller's right is checked first,
+    so that a patch changing nothing is refused like any other to those who may not keep the branch's records."""
+    require_branch(actor, SecretaryProject.objects.select_related("branch__unit").get(pk=milestone.project_id).branch)
     if fields:
         milestone = _milestone_update(actor=actor, milestone=milestone, **fields)
     if status is not _KEEP and status != milestone.status:

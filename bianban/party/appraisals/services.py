@@ -17,6 +17,7 @@ ballot cannot be matched to a voter and so could not stop that voter voting agai
 Stages move forward only, SELF → VOTING → CLOSED → PUBLISHED, each a compare-and-swap on the status the caller saw.
 """
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -249,6 +250,16 @@ def appraisal_transition(*, actor: Any, appraisal: Appraisal, to_status: str, on
 # --- 个人自评 ------------------------------------------------------------------------------------------------------
 
 
+def _masked(value: str | None, field: str) -> str | None:
+    """A self-evaluation's text or grade for the audit trail. Only the member and those who keep the branch's
+    records may read it (selectors.self_evaluations_for_user), while the trail is read by everyone with 查看审计日志
+    (office staff, reviewers): only a digest of the text is kept, enough to tell that it changed (a grade, one of
+    four words, would be guessed from its digest, so it is starred out)."""
+    if not value:
+        return value
+    return f"***（摘要{hashlib.sha256(value.encode()).hexdigest()[:8]}）" if field == "text" else "***"
+
+
 @transaction.atomic(durable=True)
 def self_evaluation_save(*, actor: Any, appraisal: Appraisal, member: Member, text: str,
                          grade: str = "") -> SelfEvaluation:
@@ -277,7 +288,8 @@ def self_evaluation_save(*, actor: Any, appraisal: Appraisal, member: Member, te
     before = {"text": existing.text, "grade": existing.grade} if existing else {"text": None, "grade": None}
     evaluation, _ = SelfEvaluation.objects.update_or_create(appraisal=appraisal, member=member,
                                                             defaults={"text": text, "grade": grade})
-    changes = {k: [before[k], v] for k, v in (("text", text), ("grade", grade)) if before[k] != v}
+    changes = {k: [_masked(before[k], k), _masked(v, k)] for k, v in (("text", text), ("grade", grade))
+               if before[k] != v}
     if changes:
         audit(actor=actor, action="appraisal.self_evaluation", target=evaluation,
               unit_id=appraisal.branch.unit_id, changes=changes)

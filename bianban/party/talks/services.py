@@ -7,6 +7,7 @@ the ledger's `problem_create` (durable itself, so it cannot run inside ours), th
 could make the second step fail, so that a refused problem leaves no talk behind.
 """
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,9 @@ from bianban.party.choices import TalkKind, TalkRole
 from bianban.party.models import Branch, Member, Talk, TalkParticipant
 
 _FIELDS = ["kind", "held_on", "place", "topic", "summary", "follow_up"]
+# What was said stays with the participants and the committee (selectors.talks_for_user), while the audit trail is
+# read by everyone with 查看审计日志, office staff included: only a digest of it is kept, enough to tell a change.
+_SAID = ("summary", "follow_up")
 Errors = dict[str, list[str]]
 
 
@@ -81,6 +85,15 @@ def _unique(members: Sequence[Member]) -> list[Member]:
     return list({m.pk: m for m in members}.values())
 
 
+def _trail(talk: Talk) -> dict[str, Any]:
+    """The talk's fields and participants for the audit trail, what was said reduced to a digest."""
+    values = {**snapshot(talk, _FIELDS), **_participants(talk)}
+    for name in _SAID:
+        if values[name]:
+            values[name] = f"***（摘要{hashlib.sha256(values[name].encode()).hexdigest()[:8]}）"
+    return values
+
+
 def _participants(talk: Talk) -> dict[str, Any]:
     rows = list(talk.participants.values_list("member_id", "role"))
     return {"talker": next((m for m, r in rows if r == TalkRole.TALKER), None),
@@ -111,7 +124,7 @@ def talk_create(*, actor: Any, branch: Branch, kind: str, held_on: date | None, 
     talk = Talk.objects.create(branch=branch, created_by=actor if getattr(actor, "pk", None) else None, **values)
     _write_participants(talk, talker, talked_to)
     audit(actor=actor, action="talk.create", target=talk, unit_id=branch.unit_id,
-          changes=diff({}, {**snapshot(talk, _FIELDS), **_participants(talk)}))
+          changes=diff({}, _trail(talk)))
     return talk
 
 
@@ -126,7 +139,7 @@ def talk_update(*, actor: Any, talk: Talk, kind: Any = _KEEP, held_on: Any = _KE
     talk = Talk.objects.select_for_update().select_related("branch__unit").get(pk=talk.pk)
     branch = talk.branch
     require_branch(actor, branch)
-    before = {**snapshot(talk, _FIELDS), **_participants(talk)}
+    before = _trail(talk)
     current = list(talk.participants.select_related("member__person"))
     old_talker = next((p.member for p in current if p.role == TalkRole.TALKER), None)
     old_talked = [p.member for p in current if p.role == TalkRole.TALKED]
@@ -142,7 +155,7 @@ def talk_update(*, actor: Any, talk: Talk, kind: Any = _KEEP, held_on: Any = _KE
     if talker is not _KEEP or talked_to is not _KEEP:
         talk.participants.all().delete()
         _write_participants(talk, new_talker, new_talked)
-    changes = diff(before, {**snapshot(talk, _FIELDS), **_participants(talk)})
+    changes = diff(before, _trail(talk))
     if changes:
         audit(actor=actor, action="talk.update", target=talk, unit_id=branch.unit_id, changes=changes)
     return talk

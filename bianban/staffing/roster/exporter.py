@@ -118,3 +118,12 @@ def roster_export(*, actor: Any, unit: Unit, include_descendants: bool = True) -
           changes={"rows": [None, rows], "unmasked_id_numbers": [None, unmasked],
                    "include_descendants": [None, include_descendants]})
     return buffer.getvalue()
+
+
+@transaction.atomic(durable=True)
+def roster_file_download(*, actor: Any, job: Any, error_file: bool = False) -> None:
+    """Record that the actor downloaded an uploaded roster again (or its error workbook, which repeats the rows):
+    the file holds every row's full ID number, so taking it is an export of personal data like roster_export."""
+    audit(actor=actor, action="roster.download", target=job,
+          reason="下载错误标注工作簿" if error_file else "下载上传的花名册原件",
+          changes={"file": [None, job.original_name]})

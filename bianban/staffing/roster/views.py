@@ -13,7 +13,7 @@ from bianban.core.access import perm_required
 from bianban.core.exceptions import DomainError, NotFound
 from bianban.core.pagination import paginate
 from bianban.staffing.roster import selectors, services
-from bianban.staffing.roster.exporter import roster_export
+from bianban.staffing.roster.exporter import roster_export, roster_file_download
 from bianban.staffing.roster.forms import RosterUploadForm
 from bianban.staffing.roster.models import RosterImport
 from bianban.staffing.roster.reader import max_bytes
@@ -76,14 +76,17 @@ def import_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not job.error_file:
         raise Http404("没有错误标注工作簿")
     stem = job.original_name.rsplit(".", 1)[0]
-    return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=f"{stem}-错误标注.xlsx",
-                        content_type=XLSX)
+    handle = job.error_file.open("rb")
+    roster_file_download(actor=request.user, job=job, error_file=True)
+    return FileResponse(handle, as_attachment=True, filename=f"{stem}-错误标注.xlsx", content_type=XLSX)
 
 
 @perm_required(Perm.STAFFING_CHANGE)
 def import_file_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _get_import(request, pk)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name, content_type=XLSX)
+    handle = job.file.open("rb")
+    roster_file_download(actor=request.user, job=job)
+    return FileResponse(handle, as_attachment=True, filename=job.original_name, content_type=XLSX)
 
 
 @perm_required(Perm.UNITS_VIEW)
