@@ -85,6 +85,23 @@ def test_no_template_has_an_inline_script_or_handler() -> None:
     assert offenders == []
 
 
+def test_no_htmx_attribute_needs_eval() -> None:
+    # htmx evaluates trigger filters (keyup[key=='Enter']), hx-on and js: values with eval, which the CSP blocks.
+    needs_eval = re.compile(r"hx-trigger=\"[^\"]*\b[a-z]+\[|hx-on|hx-vals=\"js:|hx-vars=", re.I)
+    assert [str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html") if needs_eval.search(p.read_text())] == []
+
+
+def test_no_user_text_is_rendered_as_markup() -> None:
+    # No field accepts rich text: every template escapes, and nothing marks text safe. (Were rich text ever
+    # accepted, it would go through an HTML sanitiser such as nh3 first: docs/decisions.md.)
+    unsafe = re.compile(r"\|\s*safe\b|autoescape\s+off")
+    assert [str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html") if unsafe.search(p.read_text())] == []
+    code = Path(__file__).resolve().parents[2] / "bianban"
+    marked = [str(p.relative_to(code)) for p in code.rglob("*.py")
+              if "tests" not in p.parts and re.search(r"\bmark_safe\(|\bSafeString\(", p.read_text())]
+    assert marked == []
+
+
 def test_every_post_form_has_a_csrf_token() -> None:
     form = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.I | re.S)
     missing = []

@@ -30,7 +30,7 @@ class KeyDateOut(Schema):
     branch_id: Id
     name: str
     on: date
-    year: Year = Field(description="所属年度（元旦假期始于上年12月的，属于下一年）")
+    year: int = Field(description="所属年度（元旦假期始于上年12月的，属于下一年）")
     source: str
     lead_workdays: int
     remind_on: date
@@ -110,7 +110,7 @@ class DoneIn(Schema):
 
 class IntegrityTalksOut(Schema):
     branch_id: Id
-    year: Year
+    year: int
     integrity_person_times: int = Field(description="廉政谈话人次")
     integrity_talks: int
     reminder_person_times: int = Field(description="提醒谈话人次")

@@ -39,7 +39,7 @@ class ProgressOut(Schema):
 class DutyItemOut(Schema):
     id: int
     branch_id: Id
-    year: Year
+    year: int
     parent_id: Id | None
     title: str
     description: str

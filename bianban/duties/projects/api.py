@@ -61,7 +61,7 @@ class OutcomeOut(Schema):
 class ProjectOut(Schema):
     id: int
     branch_id: Id
-    year: Year
+    year: int
     title: str
     goal: str
     lead: ProjectMemberRef | None

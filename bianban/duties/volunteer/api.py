@@ -89,7 +89,7 @@ class MemberStatOut(Schema):
 
 class VolunteerStatsOut(Schema):
     branch_id: Id
-    year: Year
+    year: int
     activities: int = Field(description="已开展的志愿服务活动（次）")
     participations: int = Field(description="参加人次")
     members: int = Field(description="参加党员（人）")

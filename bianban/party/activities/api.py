@@ -232,7 +232,7 @@ class StudyRowOut(Schema):
 
 class StudySummaryOut(Schema):
     branch_id: Id
-    year: Year
+    year: int
     total_hours: float
     rows: list[StudyRowOut]
 

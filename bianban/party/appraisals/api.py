@@ -29,7 +29,7 @@ class AppraisalOut(Schema):
     id: int
     branch_id: Id
     branch_name: str = Field(alias="branch.name")
-    year: Year
+    year: int
     status: str
     status_label: str
     started_on: date

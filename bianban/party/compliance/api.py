@@ -76,7 +76,7 @@ class CoverageSummaryOut(Schema):
 
 class ComplianceOut(Schema):
     branch_id: Id
-    year: Year
+    year: int
     today: date
     counts: dict[str, int]
     rules: list[RuleReportOut]
@@ -88,7 +88,7 @@ class ComplianceOut(Schema):
 class ExemptionOut(Schema):
     id: int
     rule: str
-    year: Year
+    year: int
     index: int
     group_id: Id | None
     reason: str

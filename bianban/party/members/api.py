@@ -173,7 +173,7 @@ class LeaveIn(Schema):
 
 
 class YearOut(Schema):
-    year: Year
+    year: int
     activities: int
     present: int
     leave: int

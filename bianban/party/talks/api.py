@@ -170,7 +170,7 @@ class CategoryOut(Schema):
 
 class CoverageOut(Schema):
     branch_id: Id
-    year: Year
+    year: int
     members: list[CoverageMemberOut]
     required: int = Field(description="应谈话的党员对数")
     covered: int = Field(description="已谈话的党员对数")

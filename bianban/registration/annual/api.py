@@ -29,7 +29,7 @@ class ReportOut(Schema):
     registration_id: Id
     unit_id: Id
     name: str = Field(description="事业单位名称")
-    year: Year
+    year: int
     status: str
     status_label: str
     business_activities: str
@@ -103,7 +103,7 @@ class StatusRowOut(Schema):
 
 
 class StatusOut(Schema):
-    year: Year
+    year: int
     due_on: date
     counts: dict[str, int]
     rows: list[StatusRowOut]

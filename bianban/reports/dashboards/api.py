@@ -181,7 +181,7 @@ class DashCampaignProgressOut(Schema):
 
 class BranchDashboardOut(Schema):
     branch: DashBranchRefOut
-    year: Year
+    year: int
     today: date
     activities: DashActivitiesOut
     attendance: DashAttendanceOut

@@ -59,7 +59,7 @@ class ReportBranchOut(Schema):
 class DutyReportOut(Schema):
     id: int | None = Field(None, description="已保存草稿的编号；未保存（根据记录新生成）时为 null")
     branch: ReportBranchOut
-    year: Year
+    year: int
     title: str
     signature: str
     dated: date

@@ -16,6 +16,20 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// Keyboard in an editor: Ctrl+Enter (⌘+Enter) submits a form marked data-ctrl-enter-submits; Esc clicks its
+// data-escape-cancels link. Here rather than in htmx trigger filters, which need eval (blocked by the CSP).
+document.addEventListener("keydown", (event) => {
+  const form = event.target.closest && event.target.closest("form[data-ctrl-enter-submits]");
+  if (!form) return;
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    form.requestSubmit();
+  } else if (event.key === "Escape") {
+    const cancel = form.querySelector("[data-escape-cancels]");
+    if (cancel) cancel.click();
+  }
+});
+
 // Show the kind and target fields only for the measure that uses them (without script, all are shown and the
 // server ignores the ones that do not apply).
 (() => {
