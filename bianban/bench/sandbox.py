@@ -90,12 +90,15 @@ class Sandbox:
         return done
 
     def measure(self, db: Database, args: list[str], timeout: float) -> Measured:
-        """Like `run`, and also the child's own peak resident memory (wait4's rusage of exactly that process,
-        so earlier or concurrent children do not count) and its wall time, Python start-up included."""
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        """Like `run`, and also the child's own peak resident memory (VmHWM, written by bianban.bench.hwm as the
+        child exits: rusage would count the parent's size, which Linux carries over across fork and exec) and its
+        wall time, Python start-up included."""
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+                tempfile.NamedTemporaryFile(suffix=".hwm") as hwm:
             started = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, *args], env=self.env(db), cwd=settings.BASE_DIR, stdout=out,
-                                    stderr=err)
+            env = {**self.env(db), "BIANBAN_HWM_FILE": hwm.name}
+            proc = subprocess.Popen([sys.executable, "-m", "bianban.bench.hwm", *args], env=env,
+                                    cwd=settings.BASE_DIR, stdout=out, stderr=err)
             timed_out = threading.Event()
 
             def kill() -> None:
@@ -113,11 +116,13 @@ class Sandbox:
             out.seek(0)
             err.seek(0)
             stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+            peak_kb = hwm.read().strip()
         if timed_out.is_set():
             raise BenchError(f"超时（{timeout:.0f} 秒）：{' '.join(args[:4])}")
         if proc.returncode != 0:
             raise BenchError(_failure(args, proc.returncode, stderr or stdout))
-        return Measured(stdout, stderr, seconds, usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
+        # A child that left without running atexit (os._exit) has only rusage's figure, an upper bound.
+        return Measured(stdout, stderr, seconds, int(peak_kb or usage.ru_maxrss) / 1024)  # KiB on Linux
 
     def bianban(self, db: Database, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
         return self.run(db, ["-m", "bianban", *args], timeout)

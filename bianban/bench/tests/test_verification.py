@@ -62,6 +62,15 @@ def test_a_measured_child_reports_its_own_peak_memory(tmp_path):
     assert done.seconds > 0
 
 
+def test_a_child_of_a_large_parent_reports_its_own_peak_not_the_parents(tmp_path):
+    # Linux carries ru_maxrss over from the parent across fork and exec; the figure must be the child's alone.
+    ballast = bytearray(600 * 2**20)
+    ballast[::4096] = b"1" * len(ballast[::4096])
+    done = sandbox(tmp_path).measure(tmp_path / "none.sqlite3", ["-c", "x = bytearray(80 * 2**20);"
+                                     " x[::4096] = b'1' * len(x[::4096])"], timeout=60)
+    assert len(ballast) and 80 <= done.peak_mb < 400
+
+
 def test_a_measured_child_is_killed_at_its_time_limit(tmp_path):
     with pytest.raises(BenchError, match="超时"):
         sandbox(tmp_path).measure(tmp_path / "none.sqlite3", ["-c", "import time; time.sleep(30)"], timeout=1)
