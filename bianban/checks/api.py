@@ -4,7 +4,6 @@ poll GET /check-runs/{id} until `finished`. Findings are narrowed to the caller'
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -20,7 +19,6 @@ from bianban.core.params import Id, Pagination
 from bianban.units.selectors import unit_get_for_user
 
 router = Router(tags=["编制核查"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class RuleOut(Schema):

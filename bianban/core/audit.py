@@ -1,5 +1,6 @@
 """Writing the audit trail. Services call `audit()` inside their transaction; nothing else writes AuditEvent."""
 
+import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+def redacted(text: str | None) -> str | None:
+    """Text the audit trail's readers may not see (family circumstances, what was said in a talk, a
+    self-evaluation): starred out with a short digest, enough to tell that it changed. Empty text stays as it is."""
+    if not text:
+        return text
+    return f"***（摘要{hashlib.sha256(text.encode()).hexdigest()[:8]}）"
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:

@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 WORKER_PREFIX = "bb-"
 RECOVERY_EVERY = 60  # seconds between two looks by a running worker
-DEFAULT_LEASE_MINUTES = 60
 
 
 def worker_lock_name(worker_id: str) -> str:
@@ -43,8 +42,7 @@ def worker_lock_name(worker_id: str) -> str:
 
 
 def lease() -> timedelta:
-    minutes = getattr(settings, "BIANBAN", {}).get("TASK_LEASE_MINUTES", DEFAULT_LEASE_MINUTES)
-    return timedelta(minutes=int(minutes))
+    return timedelta(minutes=settings.BIANBAN["TASK_LEASE_MINUTES"])
 
 
 def _orphaned(worker_id: str, started_at: datetime | None, now: datetime) -> str:

@@ -9,6 +9,7 @@ central directory is read first (sizes, count, ratio) and each XML part is strea
 
 import uuid
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import IO, Any
 
@@ -53,7 +54,8 @@ def check_ooxml(data: IO[bytes], *, field: str = "file") -> None:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")) and _declares_dtd(archive, info):
                     raise ValidationFailed.on(field, "文件含有XML实体声明（DTD），不是正常的Office文件，已拒绝")
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError, OSError):
+        # Corrupt, encrypted (RuntimeError) or in a compression zipfile does not know: no parser will do better.
         raise ValidationFailed.on(field, "文件无法读取，不是有效的Office文件") from None
     finally:
         data.seek(0)

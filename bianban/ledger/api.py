@@ -3,7 +3,6 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
@@ -17,7 +16,6 @@ from bianban.ledger.models import Measure, Problem
 from bianban.units.selectors import unit_get_for_user
 
 router = Router(tags=["问题台账"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class MeasureOut(Schema):

@@ -5,15 +5,11 @@ from typing import Any
 
 from bianban.accounts.choices import Perm
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import id_in_range
 from bianban.party.access import branch_get_for_user
 from bianban.party.models import Branch
 
 FIRST_YEAR = 2000  # nothing the reports count predates the platform's records
-MAX_ID = 2**63 - 1  # the largest BigAutoField value: a bigger number is no row, not a driver overflow
-
-
-def id_ok(pk: Any) -> bool:
-    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID
 
 
 def check_year(value: Any, *, last: int, first: int = FIRST_YEAR, field: str = "year") -> int:
@@ -31,6 +27,18 @@ def branch_for_user(user: Any, key: Any, perm: str = Perm.PARTY_VIEW) -> Branch:
     """A branch the user may `perm`, by id or code (as the API, pages and links give it); NotFound otherwise,
     including a number too big for the database and non-ASCII digits, which name no branch."""
     text = "" if key is None else str(key).strip()
-    if not text or (text.isdigit() and not (text.isascii() and id_ok(int(text)))):
+    if not text or (text.isdigit() and not (text.isascii() and id_in_range(int(text)))):
         raise NotFound("党支部不存在或无权访问")
     return branch_get_for_user(user, text, perm)
+
+
+def branch_by_key(key: Any) -> Branch | None:
+    """A branch by id or code, whoever asks (system work: the command line, scheduled reports). A number too big
+    for the database, or digits that are not ASCII, can only be a code."""
+    text = "" if key is None else str(key).strip()
+    if not text:
+        return None
+    branches = Branch.objects.select_related("unit")
+    by_id = branches.filter(pk=int(text)).first() if text.isascii() and text.isdigit() and id_in_range(int(text)) \
+        else None
+    return by_id or branches.filter(code=text).first()

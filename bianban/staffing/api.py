@@ -21,7 +21,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -41,7 +40,6 @@ from bianban.units.choices import Funding, QuotaKind
 from bianban.units.models import Division, Unit
 
 router = Router(tags=["编制"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 T = TypeVar("T")
 
 

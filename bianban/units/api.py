@@ -8,7 +8,6 @@ see it, 403 when they can see but not change it.
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -21,7 +20,6 @@ from bianban.units.choices import UnitKind, UnitRank, UnitStatus
 from bianban.units.models import Charter, Division, Unit, UnitEvent
 
 router = Router(tags=["机构"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class UnitOut(Schema):

@@ -184,6 +184,20 @@ def test_the_roster_import_refuses_an_entity_workbook_with_a_message(api_for: An
     assert refused.value.details["file"] == ["文件含有XML实体声明（DTD），不是正常的Office文件，已拒绝"]
 
 
+def test_a_corrupt_or_encrypted_part_is_refused_with_a_message() -> None:
+    good = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>" * 200}).getvalue()
+    start = good.index(b"xl/workbook.xml") + len("xl/workbook.xml")
+    corrupt = bytearray(good)
+    corrupt[start:start + 40] = b"\xff" * 40  # the deflated bytes of the part
+    encrypted = bytearray(good)
+    for header in (good.index(b"PK\x01\x02"), good.index(b"PK\x03\x04")):  # central and local entries
+        encrypted[header + (8 if good[header + 2] == 1 else 6)] |= 0x01  # general purpose flag: encrypted
+    for data in (bytes(corrupt), bytes(encrypted)):
+        with pytest.raises(ValidationFailed) as refused:
+            check_ooxml(io.BytesIO(data))
+        assert refused.value.details["file"] == ["文件无法读取，不是有效的Office文件"]
+
+
 def test_stored_names_never_carry_the_users_name() -> None:
     upload = type("Upload", (), {"name": "../../etc/整改\x00报告.PDF"})()
     assert original_name(upload) == "整改报告.PDF"

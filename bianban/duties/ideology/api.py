@@ -4,7 +4,6 @@
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -20,7 +19,6 @@ from bianban.party.models import Activity, Branch, Member
 from bianban.party.schemas import MemberRef
 
 router = Router()
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class RiskPointOut(Schema):

@@ -22,7 +22,6 @@ from bianban.party.models import Branch, Member
 from bianban.party.schemas import MemberRef
 
 router = Router()
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class KeyDateOut(Schema):

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -14,7 +13,6 @@ from bianban.duties.models import Reminder
 from bianban.duties.reminders import selectors, services
 
 router = Router()
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class ReminderOut(Schema):

@@ -6,7 +6,6 @@ branch's records."""
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -22,7 +21,6 @@ from bianban.party.access import branch_get_for_user
 from bianban.party.models import Branch, Member
 
 router = Router(tags=["党建责任与专项工作"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class CampaignOut(Schema):

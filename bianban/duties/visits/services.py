@@ -11,7 +11,6 @@ the topic (救助帮扶, 就业创业 …) stays on the VisitIssue and leads the
 Deadline: settings.BIANBAN["VISIT_DEADLINE_WORKDAYS"] working days from the visit.
 """
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bianban.accounts.choices import Perm
-from bianban.core.audit import audit, diff, snapshot
+from bianban.core.audit import audit, diff, redacted, snapshot
 from bianban.core.exceptions import ValidationFailed
 from bianban.duties.choices import IssueKind, IssueTopic, VisitGroup, VisitorRole
 from bianban.duties.models import Visit, VisitCampaign, VisitIssue, VisitVisitor
@@ -246,9 +245,7 @@ def _visit_snapshot(visit: Visit) -> dict[str, Any]:
     """The visit's fields for the audit trail. Family circumstances are personal data and the trail is read by
     auditors who may not see them: only a digest is kept, enough to tell that they changed."""
     values = snapshot(visit, _VISIT_FIELDS)
-    if values["circumstances"]:
-        digest = hashlib.sha256(values["circumstances"].encode()).hexdigest()[:8]
-        values["circumstances"] = f"***（摘要{digest}）"
+    values["circumstances"] = redacted(values["circumstances"])
     return values
 
 

@@ -5,7 +5,6 @@ per-member service_hours. Scoped by the branch's unit: another branch or an outs
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,7 +19,6 @@ from bianban.party.choices import VolunteerField
 from bianban.party.models import Activity, Attendance, Branch
 
 router = Router(tags=["志愿服务"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class ParticipantOut(Schema):

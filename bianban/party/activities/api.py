@@ -5,7 +5,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
@@ -22,7 +21,6 @@ from bianban.party.choices import ActivityKind, ActivityStatus, VolunteerField
 from bianban.party.models import Activity, ActivityFile, Attendance, Branch, Member, PartyGroup, Resolution
 
 router = Router(tags=["组织活动"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 def _hours(value: Decimal | None) -> float | None:

@@ -5,7 +5,6 @@ and casts their own ballot with their own token (Member.user). No route returns 
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -19,7 +18,6 @@ from bianban.party.choices import AppraisalGrade, AppraisalStatus
 from bianban.party.models import Activity, Appraisal, AppraisalResult, SelfEvaluation
 
 router = Router(tags=["民主评议党员"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 # --- schemas -------------------------------------------------------------------------------------------------------

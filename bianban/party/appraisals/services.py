@@ -17,7 +17,6 @@ ballot cannot be matched to a voter and so could not stop that voter voting agai
 Stages move forward only, SELF → VOTING → CLOSED → PUBLISHED, each a compare-and-swap on the status the caller saw.
 """
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bianban.accounts.choices import Perm
-from bianban.core.audit import audit
+from bianban.core.audit import audit, redacted
 from bianban.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from bianban.party.access import members_on, require_branch
 from bianban.party.appraisals.selectors import (
@@ -257,7 +256,7 @@ def _masked(value: str | None, field: str) -> str | None:
     four words, would be guessed from its digest, so it is starred out)."""
     if not value:
         return value
-    return f"***（摘要{hashlib.sha256(value.encode()).hexdigest()[:8]}）" if field == "text" else "***"
+    return redacted(value) if field == "text" else "***"
 
 
 @transaction.atomic(durable=True)

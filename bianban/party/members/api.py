@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -23,7 +22,6 @@ from bianban.people.models import Person
 from bianban.units.models import Unit
 
 router = Router(tags=["党支部与党员"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 # --- schemas -----------------------------------------------------------------------------------------------------

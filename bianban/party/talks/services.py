@@ -7,7 +7,6 @@ the ledger's `problem_create` (durable itself, so it cannot run inside ours), th
 could make the second step fail, so that a refused problem leaves no talk behind.
 """
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bianban.accounts.choices import Perm
-from bianban.core.audit import audit, diff, snapshot
+from bianban.core.audit import audit, diff, redacted, snapshot
 from bianban.core.exceptions import Conflict, ValidationFailed
 from bianban.party.access import require_branch
 from bianban.party.choices import TalkKind, TalkRole
@@ -89,8 +88,7 @@ def _trail(talk: Talk) -> dict[str, Any]:
     """The talk's fields and participants for the audit trail, what was said reduced to a digest."""
     values = {**snapshot(talk, _FIELDS), **_participants(talk)}
     for name in _SAID:
-        if values[name]:
-            values[name] = f"***（摘要{hashlib.sha256(values[name].encode()).hexdigest()[:8]}）"
+        values[name] = redacted(values[name])
     return values
 
 

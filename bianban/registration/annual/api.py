@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,7 +19,6 @@ from bianban.registration.models import AnnualReport
 from bianban.registration.registrations.selectors import registration_get_for_user
 
 router = Router(tags=["事业单位登记"])
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 Amount = Decimal | str | None
 
 

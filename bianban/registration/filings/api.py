@@ -4,7 +4,6 @@ writes need units.change on it (编办). Each filing carries its next legal dead
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,7 +19,6 @@ from bianban.registration.registrations.selectors import registration_get_for_us
 from bianban.units.selectors import unit_get_for_user
 
 router = Router()
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 
 
 class DeadlineOut(Schema):

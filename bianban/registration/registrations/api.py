@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, File, Router, Schema, Status, UploadedFile
@@ -21,7 +20,6 @@ from bianban.units.models import Unit
 from bianban.units.selectors import unit_get_for_user
 
 router = Router()
-MAX_LIMIT = settings.BIANBAN["API_MAX_LIMIT"]
 # Service field → API field, for error details.
 _API_FIELDS = {"unit": "unit_id", "sponsor": "sponsor_id"}
 

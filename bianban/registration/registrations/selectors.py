@@ -11,6 +11,7 @@ from django.utils import timezone
 from bianban.accounts.choices import Perm
 from bianban.accounts.scoping import restrict
 from bianban.core.exceptions import NotFound, ValidationFailed
+from bianban.core.params import MAX_ID
 from bianban.registration.choices import FundingSource, RegistrationStatus
 from bianban.registration.models import Certificate, Registration
 from bianban.units.choices import UnitKind, UnitStatus
@@ -23,13 +24,10 @@ EXPIRY_CHOICES = [("expiring", "即将到期"), ("expired", "已过期"), ("none
 MAX_EXPIRY_DAYS = 3660
 
 
-# The largest primary key the database can hold (a signed 64-bit integer). An id filter beyond it matches nothing
-# instead of overflowing the driver (OverflowError, a 500) when the value comes from a query string.
-MAX_ID = 2**63 - 1
-
-
 def in_id_range(pk: Any) -> bool:
-    """Whether `pk` (an int or a model instance) can be a primary key, so a filter on it may safely reach the DB."""
+    """Whether `pk` (an int or a model instance) can be a primary key, so a filter on it may safely reach the DB: an
+    id filter from a page's query string beyond the database's range matches nothing instead of overflowing the
+    driver (the API's schema refuses such numbers before they get here)."""
     return not isinstance(pk, int) or isinstance(pk, bool) or -MAX_ID - 1 <= pk <= MAX_ID
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from bianban.core.exceptions import DomainError
 from bianban.party.models import Branch
 from bianban.reports.duty import document, selectors, services
+from bianban.reports.inputs import branch_by_key
 
 
 def add_arguments(parser: CommandParser) -> None:
@@ -25,11 +26,7 @@ def add_arguments(parser: CommandParser) -> None:
 
 def _branch(key: str) -> Branch:
     key = key.strip()
-    branch = None
-    if key.isdigit() and int(key) < 2**63:
-        branch = Branch.objects.select_related("unit").filter(pk=int(key)).first()
-    if branch is None:
-        branch = Branch.objects.select_related("unit").filter(code=key).first()
+    branch = branch_by_key(key)
     if branch is None:
         raise CommandError(f"党支部“{key}”不存在（--branch 应为党支部代码或编号）", returncode=2)
     return branch

@@ -11,12 +11,12 @@ from django.db.models import Count, Q, QuerySet
 
 from bianban.accounts.choices import Perm
 from bianban.core.exceptions import NotFound
+from bianban.core.params import id_in_range
 from bianban.party.access import branches_for_user
 from bianban.party.models import Branch
 from bianban.reports import inputs
 from bianban.reports.duty.compose import compose_draft
 from bianban.reports.duty.draft import Block, BlockOrigin, Draft, Figure
-from bianban.reports.inputs import id_ok
 from bianban.reports.models import DutyReport, ReportBlock, ReportBlockVersion
 
 
@@ -42,7 +42,7 @@ def reports_for_user(user: Any, *, branch: Branch | int | None = None, year: int
 
 
 def report_get_for_user(user: Any, pk: int, perm: str = Perm.PARTY_VIEW) -> DutyReport:
-    report = reports_for_user(user, perm=perm).filter(pk=pk).first() if id_ok(pk) else None
+    report = reports_for_user(user, perm=perm).filter(pk=pk).first() if id_in_range(pk) else None
     if report is None:
         raise NotFound("述职报告不存在或无权访问")
     return report
@@ -70,7 +70,7 @@ def blocks_of(report: DutyReport) -> QuerySet[ReportBlock]:
 def block_get_for_user(user: Any, report_id: int, *, pk: int | None = None, key: str | None = None,
                        perm: str = Perm.PARTY_VIEW) -> ReportBlock:
     """A block of a report the user may read, by id or by key."""
-    if not id_ok(report_id) or (pk is not None and not id_ok(pk)):
+    if not id_in_range(report_id) or (pk is not None and not id_in_range(pk)):
         raise NotFound("段落不存在或无权访问")
     qs = ReportBlock.objects.filter(report__in=reports_for_user(user, perm=perm).filter(pk=report_id).values("pk"))
     block = qs.filter(pk=pk).first() if pk is not None else qs.filter(key=key or "").first()

@@ -49,7 +49,8 @@ def _shown(request: HttpRequest, block: ReportBlock, status: int = 200, error: s
     """The paragraph as the page shows it (htmx), or back to the page at the paragraph."""
     if not _htmx(request):
         return redirect(_anchor(block))
-    block = ReportBlock.objects.get(pk=block.pk)
+    # Re-read after a save (version, text), with the report, branch and unit the page and the right check need.
+    block = ReportBlock.objects.select_related("report__branch__unit").get(pk=block.pk)
     return _render(request, "reports/duty/_block.html",
                    {"s": selectors.stored_view(block), "report": block.report,
                     "can_change": unit_allows(request.user, Perm.PARTY_CHANGE, block.report.branch.unit),

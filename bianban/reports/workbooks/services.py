@@ -68,11 +68,7 @@ def party_branch(user: Any, key: Any, *, field: str = "branch") -> Branch:
         raise ValidationFailed.on(field, "请选择党支部（党支部代码或编号）")
     if user is not None:
         return inputs.branch_for_user(user, text, Perm.PARTY_CHANGE)
-    numeric = text.isascii() and text.isdigit()
-    if numeric and not inputs.id_ok(int(text)):
-        raise NotFound("党支部不存在或无权访问")
-    branches = Branch.objects.select_related("unit")
-    branch = (branches.filter(pk=int(text)).first() if numeric else None) or branches.filter(code=text).first()
+    branch = inputs.branch_by_key(text)
     if branch is None:
         raise NotFound("党支部不存在或无权访问")
     return branch
